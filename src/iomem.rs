@@ -128,7 +128,9 @@ impl Iomem {
         // entry named after a device-tree node (`9000000.pl011`) is only the
         // platform device, which IO_STRICT_DEVMEM does not count as busy.
         match hits.iter().max_by_key(|e| e.depth) {
-            Some(e) if e.depth > 0 || !looks_like_node(&e.name) => RangeStatus::Claimed(e.name.clone()),
+            Some(e) if e.depth > 0 || !looks_like_node(&e.name) => {
+                RangeStatus::Claimed(e.name.clone())
+            }
             _ => RangeStatus::Idle,
         }
     }
@@ -175,10 +177,16 @@ mod tests {
     fn classifies_ram_driver_and_idle() {
         let io = Iomem::parse(VIRT, "iomem").unwrap();
         assert_eq!(io.status(0x4800_0000, 4096), RangeStatus::SystemRam);
-        assert_eq!(io.status(0x0900_0000, 4096), RangeStatus::Claimed("uart-pl011".into()));
+        assert_eq!(
+            io.status(0x0900_0000, 4096),
+            RangeStatus::Claimed("uart-pl011".into())
+        );
         assert_eq!(io.status(0x0a00_0000, 0x200), RangeStatus::Idle);
         assert_eq!(io.status(0x0b00_0000, 4), RangeStatus::Idle);
-        assert_eq!(io.status(0x0800_0000, 4), RangeStatus::Claimed("GICD".into()));
+        assert_eq!(
+            io.status(0x0800_0000, 4),
+            RangeStatus::Claimed("GICD".into())
+        );
     }
 
     #[test]
@@ -190,6 +198,9 @@ mod tests {
     #[test]
     fn bad_line_names_its_number() {
         let err = Iomem::parse("00-10 : a\nnonsense\n", "f").unwrap_err();
-        assert_eq!(err.to_string(), "f:2: not an iomem line (expected `start-end : name`)");
+        assert_eq!(
+            err.to_string(),
+            "f:2: not an iomem line (expected `start-end : name`)"
+        );
     }
 }

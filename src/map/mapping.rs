@@ -30,7 +30,9 @@ impl Region {
 
     /// One past the last address, if the region is non-empty and does not overflow.
     pub fn end(&self) -> Option<u64> {
-        (self.size > 0).then(|| self.base.checked_add(self.size)).flatten()
+        (self.size > 0)
+            .then(|| self.base.checked_add(self.size))
+            .flatten()
     }
 }
 
@@ -83,10 +85,13 @@ impl Mapping {
             })?;
             (window.file_offset, total, skip as usize)
         } else {
-            let offset = window.file_offset.checked_add(skip).ok_or(MapError::BadRegion {
-                addr: region.base,
-                len: region.size,
-            })?;
+            let offset = window
+                .file_offset
+                .checked_add(skip)
+                .ok_or(MapError::BadRegion {
+                    addr: region.base,
+                    len: region.size,
+                })?;
             (offset, len, 0)
         };
         let raw = mmap::map(window.file.as_ref(), offset, map_len, mode)
@@ -118,7 +123,11 @@ impl Mapping {
 
     /// Zeroed anonymous memory numbered from `base` (tests, dry runs).
     pub fn anonymous(base: u64, len: u64) -> Result<Self, MapError> {
-        Self::open(&Source::anonymous(base), Region::new(base, len), Mode::ReadWrite)
+        Self::open(
+            &Source::anonymous(base),
+            Region::new(base, len),
+            Mode::ReadWrite,
+        )
     }
 
     /// Address of the first mapped byte.
@@ -233,7 +242,8 @@ impl Mapping {
 
     /// One checked little-endian write.
     pub fn write(&self, addr: u64, width: Width, value: u64) -> Result<(), AccessError> {
-        self.dyn_reg(addr, width, Endianness::Little, true)?.write(value)
+        self.dyn_reg(addr, width, Endianness::Little, true)?
+            .write(value)
     }
 }
 

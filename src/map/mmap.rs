@@ -109,8 +109,8 @@ pub(crate) fn map(file: Option<&File>, offset: u64, len: usize, mode: Mode) -> i
 /// 64-bit file offsets everywhere: /dev/mem offsets on a 32-bit Raspberry Pi
 /// OS (0xfe000000 on a Pi 4) do not fit a signed 32-bit `off_t`.
 mod sys {
-    #[cfg(all(target_pointer_width = "32", target_env = "gnu"))]
-    pub(super) use libc::{mmap64 as mmap, off64_t as Off};
     #[cfg(not(all(target_pointer_width = "32", target_env = "gnu")))]
     pub(super) use libc::{mmap, off_t as Off};
+    #[cfg(all(target_pointer_width = "32", target_env = "gnu"))]
+    pub(super) use libc::{mmap64 as mmap, off64_t as Off};
 }

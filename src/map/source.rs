@@ -178,17 +178,29 @@ mod tests {
 
     #[test]
     fn picks_sources_from_paths() {
-        assert_eq!(Source::from_path(Path::new("/dev/mem"), 0), Source::devmem());
+        assert_eq!(
+            Source::from_path(Path::new("/dev/mem"), 0),
+            Source::devmem()
+        );
         assert!(matches!(
             Source::from_path(Path::new("/dev/gpiomem0"), 0x1f000d0000),
-            Source::GpioMem { base: 0x1f000d0000, .. }
+            Source::GpioMem {
+                base: 0x1f000d0000,
+                ..
+            }
         ));
-        assert!(matches!(Source::from_path(Path::new("/dev/uio3"), 0), Source::Uio { .. }));
+        assert!(matches!(
+            Source::from_path(Path::new("/dev/uio3"), 0),
+            Source::Uio { .. }
+        ));
         assert!(matches!(
             Source::from_path(Path::new("/sys/bus/pci/devices/0000:00:02.0/resource0"), 0),
             Source::PciResource { .. }
         ));
-        assert!(matches!(Source::from_path(Path::new("dump.bin"), 7), Source::File { base: 7, .. }));
+        assert!(matches!(
+            Source::from_path(Path::new("dump.bin"), 7),
+            Source::File { base: 7, .. }
+        ));
     }
 
     #[test]

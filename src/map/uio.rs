@@ -8,10 +8,20 @@ use super::error::MapError;
 use super::mmap::{page_size, Mode};
 use super::window::{open_file, read_number, Window};
 
-pub(crate) fn open(path: &Path, map_index: usize, info: &Path, mode: Mode) -> Result<Window, MapError> {
+pub(crate) fn open(
+    path: &Path,
+    map_index: usize,
+    info: &Path,
+    mode: Mode,
+) -> Result<Window, MapError> {
     let addr = read_number(&info.join("addr"))?;
     let size = read_number(&info.join("size"))?;
-    let file = open_file(path, mode, 0, "needs root, or a udev rule granting access to the UIO device")?;
+    let file = open_file(
+        path,
+        mode,
+        0,
+        "needs root, or a udev rule granting access to the UIO device",
+    )?;
     let file_offset = (map_index as u64)
         .checked_mul(page_size() as u64)
         .ok_or_else(|| MapError::BadDescription {

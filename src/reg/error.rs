@@ -27,7 +27,9 @@ pub enum AccessError {
         bits: u32,
     },
     /// A writable handle was asked of a read-only mapping.
-    #[error("cannot write {addr:#x}: {source_name} is mapped read-only; open it read-write to write")]
+    #[error(
+        "cannot write {addr:#x}: {source_name} is mapped read-only; open it read-write to write"
+    )]
     ReadOnlyMapping {
         /// Address of the access.
         addr: u64,

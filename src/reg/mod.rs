@@ -13,5 +13,7 @@ mod width;
 pub use dynamic::DynReg;
 pub use endian::{Be, Endian, Endianness, Le};
 pub use error::AccessError;
-pub use handle::{Access, CanRead, CanWrite, ReadOnly, ReadWrite, Reg, RoReg, RwReg, WoReg, WriteOnly};
+pub use handle::{
+    Access, CanRead, CanWrite, ReadOnly, ReadWrite, Reg, RoReg, RwReg, WoReg, WriteOnly,
+};
 pub use width::{Width, Word};
