@@ -155,6 +155,13 @@ impl Mapping {
         self.mode
     }
 
+    /// The first mapped byte, for code that does its own volatile accesses
+    /// (FFI, baselines in benchmarks). Valid until the mapping is dropped;
+    /// never turn it into a reference.
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.start.as_ptr()
+    }
+
     /// Where the mapping came from.
     pub fn source(&self) -> &Source {
         &self.source
