@@ -93,20 +93,22 @@ fi
 
 # ---- build the aarch64 binaries -------------------------------------------------------------
 bins=()
+json=$RUN_DIR/cargo-build.json
 if [ "${PHYSREG_QEMU_NO_BUILD:-0}" = 1 ]; then
-    say "PHYSREG_QEMU_NO_BUILD=1: not building"
+    say "PHYSREG_QEMU_NO_BUILD=1: not building; packing what the last build produced, if any"
 elif [ ! -f "$ROOT/Cargo.toml" ]; then
     say "no Cargo.toml: packing busybox and the guest scripts only"
 else
     say "building release bins and examples for $TARGET (CARGO_TARGET_DIR=${BUILD_DIR#"$ROOT"/})"
     export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=${CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER:-rust-lld}
-    json=$RUN_DIR/cargo-build.json
     mkdir -p "$RUN_DIR"
     if ! (cd "$ROOT" && CARGO_TARGET_DIR=$BUILD_DIR timeout 1800 cargo build --release --target "$TARGET" \
         --bins --examples --message-format=json-render-diagnostics >"$json"); then
         die "cargo build --release --target $TARGET --bins --examples failed (see the errors above)"
     fi
-    # The executables cargo just produced (not stale ones lying in the target folder).
+fi
+# The executables that cargo's last build produced (not stale ones lying in the target folder).
+if [ -f "$json" ] && { [ "${PHYSREG_QEMU_NO_BUILD:-0}" = 1 ] || [ -f "$ROOT/Cargo.toml" ]; }; then
     while IFS= read -r exe; do
         [ -n "$exe" ] && [ -f "$exe" ] && bins+=("$exe")
     done < <(grep -o '"executable":"[^"]*"' "$json" | sed 's/^"executable":"//; s/"$//' | sort -u)
@@ -129,6 +131,8 @@ for exe in ${bins[@]+"${bins[@]}"}; do
     cp "$exe" "$STAGE/bin/$name"
     packed+=("$name")
 done
+# What was packed, for the guest tests (one name a line; empty when nothing was built).
+printf '%s\n' ${packed[@]+"${packed[@]}"} | sed '/^$/d' >"$STAGE/etc/physreg-bins"
 for b in "${boards[@]}"; do
     mkdir -p "$STAGE/tests/$b"
     for name in ${selected[$b]}; do

@@ -97,7 +97,7 @@ if [ -f "$STAMP" ] && [ "${PHYSREG_QEMU_REFRESH:-0}" != 1 ]; then
         [ -s "$ASSETS/$f" ] || all_there=0
     done
     if [ "$all_there" = 1 ]; then
-        log "assets ready in $ASSETS ($(tr '\n' ' ' <"$STAMP"))"
+        log "assets ready in $ASSETS ($(paste -sd';' "$STAMP"))"
         exit 0
     fi
 fi
@@ -115,11 +115,20 @@ APT_OPTS=(
     -o Dir::State::Lists="$APTDIR/lists"
     -o Dir::Cache="$APTDIR/cache"
     -o Dir::State::status="$APTDIR/status"
-    -o APT::Sandbox::User=root
     -o Acquire::Retries=3
 )
+# As root, apt would hand the download to user _apt, who cannot write to our folder.
+is_root && APT_OPTS+=(-o APT::Sandbox::User=root)
 log "updating the arm64 package lists (private state in $APTDIR)"
-quiet_bounded 300 apt-get "${APT_OPTS[@]}" update || skip "apt-get update for arm64 failed (no network?)"
+update_out=$(timeout -k 10 300 apt-get "${APT_OPTS[@]}" update 2>&1) || {
+    printf '%s\n' "$update_out" | tail -n 15 >&2
+    skip "apt-get update for arm64 failed (no network?)"
+}
+# apt-get update exits 0 when it cannot reach a source: check that lists arrived.
+if ! ls "$APTDIR/lists/"*_Packages* >/dev/null 2>&1; then
+    printf '%s\n' "$update_out" | grep -E '^(W|E|Err):' | head -n 10 >&2
+    skip "apt-get update fetched no arm64 package list (no network to the Debian archive?)"
+fi
 
 # The versioned package a metapackage depends on, e.g. linux-image-6.1.0-28-cloud-arm64.
 versioned_dep() {
@@ -146,6 +155,7 @@ VIRT_DEB=$(only_deb "${VIRT_PKG}_*.deb")
 RPI_DEB=$(only_deb "${RPI_PKG}_*.deb")
 BB_DEB=$(only_deb "busybox-static_*.deb")
 
+rm -f "$STAMP"  # incomplete until every file below is in place
 # Unpack only the files the suite uses (the full arm64 kernel package is ~450 MB of modules).
 WORK=$ASSETS/.unpack
 rm -rf "$WORK"
@@ -169,11 +179,13 @@ set -- "$WORK"/rpi/usr/lib/linux-image-*/broadcom/bcm2837-rpi-3-b.dtb
 install_one "$1" "$ASSETS/raspi3b/bcm2837-rpi-3-b.dtb"
 install_one "$WORK/bb/bin/busybox" "$ASSETS/busybox"
 chmod 755 "$ASSETS/busybox"
-rm -rf "$WORK" "$DEBS"
 
+pkgver() { dpkg-deb -f "$1" Package Version | sed 's/^[^:]*: //' | paste -sd' '; }
 {
-    echo "virt=$VIRT_PKG"
-    echo "raspi3b=$RPI_PKG"
-    echo "busybox=$(basename "$BB_DEB" .deb)"
-} >"$STAMP"
-log "assets ready in $ASSETS ($(tr '\n' ' ' <"$STAMP"))"
+    echo "virt: $(pkgver "$VIRT_DEB")"
+    echo "raspi3b: $(pkgver "$RPI_DEB")"
+    echo "busybox: $(pkgver "$BB_DEB")"
+} >"$STAMP.tmp"
+rm -rf "$WORK" "$DEBS"
+mv -f "$STAMP.tmp" "$STAMP"
+log "assets ready in $ASSETS ($(paste -sd';' "$STAMP"))"
