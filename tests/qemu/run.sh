@@ -103,9 +103,10 @@ else
     export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=${CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER:-rust-lld}
     mkdir -p "$RUN_DIR"
     if ! (cd "$ROOT" && CARGO_TARGET_DIR=$BUILD_DIR timeout 1800 cargo build --release --target "$TARGET" \
-        --bins --examples --message-format=json-render-diagnostics >"$json"); then
+        --bins --examples --message-format=json-render-diagnostics >"$json.tmp"); then
         die "cargo build --release --target $TARGET --bins --examples failed (see the errors above)"
     fi
+    mv -f "$json.tmp" "$json"
 fi
 # The executables that cargo's last build produced (not stale ones lying in the target folder).
 if [ -f "$json" ] && { [ "${PHYSREG_QEMU_NO_BUILD:-0}" = 1 ] || [ -f "$ROOT/Cargo.toml" ]; }; then
@@ -188,7 +189,13 @@ run_board() {
     setsid timeout -k 5 "$limit" "${QEMU_CMD[@]}" </dev/null >"$log" 2>&1 &
     qpid=$!
     BOARD_STATUS=
+    local t0 booted=
+    t0=$(date +%s%N)
     while :; do
+        if [ -z "$booted" ] && grep -aq '^PHYSREG-BEGIN ' "$log"; then
+            booted=$(( ($(date +%s%N) - t0) / 1000000 ))
+            say "$b: /init running after $((booted / 1000)).$((booted % 1000 / 100))s"
+        fi
         if grep -aq '^PHYSREG-END ' "$log"; then BOARD_STATUS=ok; break; fi
         if grep -aq 'Kernel panic - not syncing' "$log"; then BOARD_STATUS="kernel panic"; break; fi
         if ! kill -0 "$qpid" 2>/dev/null; then break; fi
@@ -217,7 +224,8 @@ run_board() {
     fi
     # The serial console ends lines with CR LF, and the boot log may hold NUL bytes.
     tr -d '\000\r' <"$log" >"$log.tmp" && mv -f "$log.tmp" "$log"
-    say "$b: finished in $((SECONDS - start))s"
+    local total=$(( ($(date +%s%N) - t0) / 1000000 ))
+    say "$b: QEMU ran $((total / 1000)).$((total % 1000 / 100))s"
 }
 
 # report_board BOARD: prints each selected test's result; adds to passed/failed.

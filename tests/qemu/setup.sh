@@ -147,8 +147,9 @@ rm -f "$DEBS"/*.deb
 
 only_deb() {
     local pattern=$1 f
+    # shellcheck disable=SC2086 # the pattern is a glob
     set -- "$DEBS"/$pattern
-    [ $# = 1 ] && [ -f "$1" ] || die "expected exactly one $pattern in $DEBS"
+    if [ $# != 1 ] || [ ! -f "$1" ]; then die "expected exactly one $pattern in $DEBS"; fi
     printf '%s\n' "$1"
 }
 VIRT_DEB=$(only_deb "${VIRT_PKG}_*.deb")

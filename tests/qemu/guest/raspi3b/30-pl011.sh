@@ -21,6 +21,6 @@ for c in $(echo "$token" | sed 's/./& /g') CR LF; do
     while [ $(( $(bb_rd $((base + 0x18))) & 0x20 )) != 0 ]; do
         tries=$((tries + 1)); [ $tries -lt 100 ] || fail "UARTFR.TXFF stays set"
     done
-    bb_wr $base 8 $v
+    bb_wr $base 8 "$v"
 done
 ok "wrote '$token' CR LF to UARTDR"

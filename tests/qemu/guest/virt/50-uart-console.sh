@@ -15,7 +15,7 @@ for c in $(echo "$token" | sed 's/./& /g') CR LF; do
     while [ $(( $(bb_rd $fr) & 0x20 )) != 0 ]; do
         tries=$((tries + 1)); [ $tries -lt 100 ] || fail "UARTFR.TXFF stays set"
     done
-    bb_wr $dr 8 $v
+    bb_wr $dr 8 "$v"
 done
 ok "wrote '$token' CR LF to UARTDR"
 fr_now=$(bb_rd $fr)
