@@ -6,7 +6,7 @@
 # Usage: tests/qemu/run.sh [--shell] [-v] [virt|raspi3b|all] [TEST-GLOB...]
 #   TEST-GLOB matches a script name with or without .sh, or board/name:
 #     tests/qemu/run.sh virt '10-*'      tests/qemu/run.sh all pl011-id   ('*' added around)
-#   --shell (or PHYSREG_QEMU_SHELL=1): boot one board into an interactive busybox shell.
+#   --shell (or PHYSREG_QEMU_SHELL=1): boot one board (default virt) into a busybox shell.
 #   -v (or PHYSREG_QEMU_VERBOSE=1): show every test's output, not only the failures'.
 # Environment:
 #   PHYSREG_QEMU_ASSETS        asset cache (default target/qemu-assets), filled by setup.sh
@@ -47,7 +47,9 @@ for arg in "$@"; do
         *) globs+=("$arg") ;;
     esac
 done
-board_arg=${board_arg:-all}
+if [ -z "$board_arg" ]; then
+    if [ "$shell" = 1 ]; then board_arg=virt; else board_arg=all; fi
+fi
 if [ "$board_arg" = all ]; then boards=("${ALL_BOARDS[@]}"); else boards=("$board_arg"); fi
 [[ $TEST_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "PHYSREG_QEMU_TEST_TIMEOUT must be a positive number of seconds"
 if [ "$shell" = 1 ] && [ ${#boards[@]} != 1 ]; then
@@ -188,6 +190,7 @@ run_board() {
     # setsid: QEMU gets its own process group, so stopping it cannot hit this script.
     setsid timeout -k 5 "$limit" "${QEMU_CMD[@]}" </dev/null >"$log" 2>&1 &
     qpid=$!
+    QEMU_PGID=$qpid
     BOARD_STATUS=
     local t0 booted=
     t0=$(date +%s%N)
@@ -215,6 +218,7 @@ run_board() {
     fi
     rc=0
     wait "$qpid" 2>/dev/null || rc=$?
+    QEMU_PGID=
     if [ -z "$BOARD_STATUS" ]; then
         if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
             BOARD_STATUS="timed out after ${limit}s"
@@ -273,6 +277,10 @@ report_board() {
     done
 }
 
+# If this script is interrupted, stop the QEMU it started (it runs in its own session).
+QEMU_PGID=
+trap '[ -n "$QEMU_PGID" ] && kill -KILL -- "-$QEMU_PGID" 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
 mkdir -p "$RUN_DIR"
 passed=0
 failed=0
