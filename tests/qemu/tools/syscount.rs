@@ -84,7 +84,7 @@ fn main() {
             // SAFETY: the kernel writes at most `size_of::<SyscallInfo>()` bytes into `info`.
             unsafe {
                 libc::ptrace(
-                    PTRACE_GET_SYSCALL_INFO,
+                    PTRACE_GET_SYSCALL_INFO as _,
                     pid,
                     std::mem::size_of::<SyscallInfo>(),
                     &mut info as *mut SyscallInfo,
