@@ -40,6 +40,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
+pub mod drivers;
 pub mod iomem;
 pub mod map;
 pub mod reg;
