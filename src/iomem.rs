@@ -124,25 +124,39 @@ impl Iomem {
         if hits.iter().any(|e| e.is_system_ram()) {
             return RangeStatus::SystemRam;
         }
-        // The deepest nested resource is the driver's request; a lone top-level
-        // entry named after a device-tree node (`9000000.pl011`) is only the
-        // platform device, which IO_STRICT_DEVMEM does not count as busy.
-        match hits.iter().max_by_key(|e| e.depth) {
-            Some(e) if e.depth > 0 || !looks_like_node(&e.name) => {
-                RangeStatus::Claimed(e.name.clone())
-            }
-            _ => RangeStatus::Idle,
+        match hits
+            .iter()
+            .filter(|e| is_claim(&e.name))
+            .max_by_key(|e| e.depth)
+        {
+            Some(e) => RangeStatus::Claimed(e.name.clone()),
+            None => RangeStatus::Idle,
         }
     }
 }
 
-/// `9000000.pl011`, `3f200000.gpio`, `pcie@10000000`: names the kernel derives
-/// from device-tree nodes rather than drivers' own names.
-fn looks_like_node(name: &str) -> bool {
-    match name.split_once(['.', '@']) {
-        Some((head, _)) => head.chars().all(|c| c.is_ascii_hexdigit()) || name.contains('@'),
-        None => false,
-    }
+/// Whether an iomem name is a driver's request (busy) rather than a device's
+/// or bus's own resource. /proc/iomem shows no flags, so this goes by the
+/// names the kernel gives: a device-tree node (`pl011@9000000`), a PCI
+/// function (`0000:00:01.0`) or a bus window are not requests; a driver's
+/// `devm_ioremap_resource` region (`9000000.pl011 pl011@9000000`, with a
+/// space) and a named request (`rtc-pl031`, `serial`, `PCI ECAM`) are.
+fn is_claim(name: &str) -> bool {
+    let node = name.split_once('@').is_some_and(|(head, addr)| {
+        !head.contains(' ') && !addr.is_empty() && addr.chars().all(|c| c.is_ascii_hexdigit())
+    });
+    !(node || is_pci_function(name))
+}
+
+/// `DDDD:BB:DD.F`.
+fn is_pci_function(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 12
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b':',
+            10 => *c == b'.',
+            _ => c.is_ascii_hexdigit(),
+        })
 }
 
 fn parse_line(line: &str) -> Option<IomemEntry> {
@@ -163,30 +177,76 @@ fn parse_line(line: &str) -> Option<IomemEntry> {
 mod tests {
     use super::*;
 
+    /// Excerpts of /proc/iomem as seen in the QEMU suite's guests (QEMU 7.2,
+    /// Debian's 6.1 arm64 kernels).
     const VIRT: &str = "\
-08000000-0800ffff : GICD
-09000000-09000fff : 9000000.pl011 9000000.pl011
-  09000000-09000fff : uart-pl011
-09010000-09010fff : 9010000.pl031 rtc-pl031
-0a000000-0a0001ff : a000000.virtio_mmio
+09000000-09000fff : pl011@9000000
+  09000000-09000fff : 9000000.pl011 pl011@9000000
+09010000-09010fff : pl031@9010000
+  09010000-09010fff : rtc-pl031
+09030000-09030fff : pl061@9030000
+  09030000-09030fff : 9030000.pl061 pl061@9030000
+10000000-3efeffff : pcie@10000000
+  10000000-100fffff : 0000:00:01.0
 40000000-5fffffff : System RAM
-  40210000-4185ffff : Kernel code
+  40210000-4158ffff : Kernel code
+  48000000-481fdfff : reserved
+4010000000-401fffffff : PCI ECAM
+";
+    const RASPI3B: &str = "\
+00000000-3bffffff : System RAM
+  00210000-0185ffff : Kernel code
+3f00b880-3f00b8bf : 3f00b880.mailbox mailbox@7e00b880
+3f200000-3f2000b3 : 3f200000.gpio gpio@7e200000
+3f201000-3f2011ff : serial@7e201000
+  3f201000-3f2011ff : 3f201000.serial serial@7e201000
+3f215040-3f21507f : serial
 ";
 
     #[test]
-    fn classifies_ram_driver_and_idle() {
+    fn classifies_ram_driver_and_idle_on_virt() {
         let io = Iomem::parse(VIRT, "iomem").unwrap();
         assert_eq!(io.status(0x4800_0000, 4096), RangeStatus::SystemRam);
         assert_eq!(
             io.status(0x0900_0000, 4096),
-            RangeStatus::Claimed("uart-pl011".into())
+            RangeStatus::Claimed("9000000.pl011 pl011@9000000".into())
         );
+        assert_eq!(
+            io.status(0x0901_0000, 4),
+            RangeStatus::Claimed("rtc-pl031".into())
+        );
+        // The edu device's BAR: a PCI function with no driver is idle.
+        assert_eq!(io.status(0x1000_0000, 0x10_0000), RangeStatus::Idle);
+        // virtio-mmio (module not loaded) and unlisted space.
         assert_eq!(io.status(0x0a00_0000, 0x200), RangeStatus::Idle);
         assert_eq!(io.status(0x0b00_0000, 4), RangeStatus::Idle);
         assert_eq!(
-            io.status(0x0800_0000, 4),
-            RangeStatus::Claimed("GICD".into())
+            io.status(0x40_1000_0000, 4),
+            RangeStatus::Claimed("PCI ECAM".into())
         );
+    }
+
+    #[test]
+    fn classifies_top_level_driver_requests_on_raspi3b() {
+        let io = Iomem::parse(RASPI3B, "iomem").unwrap();
+        assert_eq!(
+            io.status(0x3f20_0000, 0xb4),
+            RangeStatus::Claimed("3f200000.gpio gpio@7e200000".into())
+        );
+        assert_eq!(
+            io.status(0x3f20_1000, 4),
+            RangeStatus::Claimed("3f201000.serial serial@7e201000".into())
+        );
+        assert_eq!(
+            io.status(0x3f21_5040, 4),
+            RangeStatus::Claimed("serial".into())
+        );
+        assert_eq!(
+            io.status(0x3f00_3000, 0x20),
+            RangeStatus::Idle,
+            "system timer"
+        );
+        assert_eq!(io.status(0x0100_0000, 4), RangeStatus::SystemRam);
     }
 
     #[test]
