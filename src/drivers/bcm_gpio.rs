@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 use tock_registers::interfaces::{Readable, Writeable};
 
-use super::{reg_info, RegInfo};
+use super::{check_block, reg_info, RegInfo};
 use crate::map::Mapping;
 use crate::reg::{AccessError, RoReg, RwReg, WoReg};
 
@@ -382,12 +382,7 @@ impl<'m> BcmGpio<'m> {
     /// The GPIO block of `chip` at `base` in `map` (writable).
     pub fn new(map: &'m Mapping, base: u64, chip: Chip) -> Result<Self, GpioError> {
         // The whole block must be mapped, pull registers included.
-        map.dyn_reg(
-            base + chip.block_size() - 4,
-            crate::reg::Width::W32,
-            crate::reg::Endianness::Little,
-            true,
-        )?;
+        check_block(map, base, chip.block_size())?;
         let r = |off: u64| map.reg(base + off);
         Ok(BcmGpio {
             map,

@@ -12,7 +12,7 @@
 use thiserror::Error;
 use tock_registers::interfaces::{Readable, Writeable};
 
-use super::{field_info, reg_info, RegInfo};
+use super::{check_block, field_info, reg_info, RegInfo};
 use crate::map::Mapping;
 use crate::reg::{AccessError, RoReg, RwReg};
 
@@ -138,6 +138,7 @@ pub struct SystemTimer<'m> {
 impl<'m> SystemTimer<'m> {
     /// The timer whose block starts at `base` in `map` (writable).
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, TimerError> {
+        check_block(map, base, 0x1c)?;
         Ok(SystemTimer {
             base,
             cs: map.reg(base + offset::CS)?,

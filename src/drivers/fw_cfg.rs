@@ -20,7 +20,7 @@
 use thiserror::Error;
 use tock_registers::interfaces::{Readable, Writeable};
 
-use super::{reg_info, RegInfo};
+use super::{check_block, reg_info, RegInfo};
 use crate::map::Mapping;
 use crate::reg::{AccessError, Be, Reg, RoReg, WriteOnly};
 
@@ -181,6 +181,7 @@ impl<'m> FwCfg<'m> {
     /// The device at `base` in `map` (writable: selecting an item is a store).
     /// Does not touch the device; see [`probe`](Self::probe).
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, FwCfgError> {
+        check_block(map, base, offset::SELECTOR + 2)?;
         Ok(FwCfg {
             base,
             data64: map.reg(base + offset::DATA)?,

@@ -100,6 +100,22 @@ macro_rules! reg_info {
 }
 pub(crate) use reg_info;
 
+/// Checks that `[base, base + size)` lies inside `map`, so that a driver
+/// can add any offset below `size` to `base` without overflow and make its
+/// handles knowing they fit.
+pub fn check_block(map: &Mapping, base: u64, size: u64) -> Result<(), AccessError> {
+    if map.contains(base, size) {
+        Ok(())
+    } else {
+        Err(AccessError::OutOfBounds {
+            addr: base.saturating_add(size.saturating_sub(4)),
+            bits: 32,
+            start: map.base(),
+            end: map.base().saturating_add(map.len() as u64),
+        })
+    }
+}
+
 /// The eight identification registers of an Arm PrimeCell peripheral
 /// (PL011, PL031, PL061...), at offsets 0xFE0 to 0xFFC of its 4 KiB block.
 ///
@@ -122,6 +138,7 @@ impl PrimeCellId {
     /// Reads the eight ID registers of the PrimeCell block at `base` (a
     /// read-only mapping is enough). Eight loads.
     pub fn read(map: &Mapping, base: u64) -> Result<Self, AccessError> {
+        check_block(map, base, 0x1000)?;
         let mut id = PrimeCellId {
             periph: [0; 4],
             cell: [0; 4],

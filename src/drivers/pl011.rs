@@ -14,7 +14,7 @@
 use thiserror::Error;
 use tock_registers::interfaces::{ReadWriteable, Readable, Writeable};
 
-use super::{field_info, reg_info, PrimeCellId, RegInfo, SpinLimit};
+use super::{check_block, field_info, reg_info, PrimeCellId, RegInfo, SpinLimit};
 use crate::map::Mapping;
 use crate::reg::{AccessError, RoReg, RwReg, WoReg};
 
@@ -380,6 +380,7 @@ impl<'m> Pl011<'m> {
     /// The UART whose block starts at `base` in `map` (which must be writable
     /// and cover the registers up to DMACR).
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, Pl011Error> {
+        check_block(map, base, offset::DMACR + 4)?;
         Ok(Pl011 {
             base,
             dr: map.reg(base + offset::DR)?,

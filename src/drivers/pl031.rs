@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use thiserror::Error;
 use tock_registers::interfaces::{Readable, Writeable};
 
-use super::{field_info, reg_info, PrimeCellId, RegInfo};
+use super::{check_block, field_info, reg_info, PrimeCellId, RegInfo};
 use crate::map::Mapping;
 use crate::reg::{AccessError, RoReg, RwReg, WoReg};
 
@@ -114,6 +114,7 @@ pub struct Pl031<'m> {
 impl<'m> Pl031<'m> {
     /// The RTC whose block starts at `base` in `map` (writable).
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, Pl031Error> {
+        check_block(map, base, offset::ICR + 4)?;
         Ok(Pl031 {
             base,
             dr: map.reg(base + offset::DR)?,

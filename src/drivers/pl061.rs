@@ -12,7 +12,7 @@
 use thiserror::Error;
 use tock_registers::interfaces::{Readable, Writeable};
 
-use super::{reg_info, PrimeCellId, RegInfo};
+use super::{check_block, reg_info, PrimeCellId, RegInfo};
 use crate::map::Mapping;
 use crate::reg::{AccessError, RwReg, WoReg};
 
@@ -95,6 +95,7 @@ pub struct Pl061<'m> {
 impl<'m> Pl061<'m> {
     /// The GPIO block at `base` in `map` (writable, covering 0x000 to 0x420).
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, Pl061Error> {
+        check_block(map, base, offset::AFSEL + 4)?;
         Ok(Pl061 {
             map,
             base,

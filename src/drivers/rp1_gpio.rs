@@ -26,7 +26,7 @@
 use thiserror::Error;
 use tock_registers::interfaces::{Readable, Writeable};
 
-use super::{field_info, reg_info, RegInfo};
+use super::{check_block, field_info, reg_info, RegInfo};
 use crate::map::Mapping;
 use crate::reg::{AccessError, RoReg, RwReg, WoReg};
 
@@ -319,11 +319,9 @@ impl<'m> Rp1Gpio<'m> {
     /// RP1 GPIO whose IO_BANK0 is at `base` (0x1f_000d_0000 on a Pi 5: the
     /// start of /dev/gpiomem0).
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, Rp1Error> {
+        // IO_BANK0 to PADS_BANK0, aliases included.
+        check_block(map, base, block::SIZE)?;
         let rio = base + block::SYS_RIO0;
-        // The last pad register must be mapped too.
-        map.reg::<u32, (), crate::reg::ReadWrite, crate::reg::Le>(
-            base + block::PADS_BANK0 + offset::PAD_GPIO0 + 4 * u64::from(PINS - 1) + alias::CLR,
-        )?;
         Ok(Rp1Gpio {
             map,
             base,
@@ -399,10 +397,8 @@ impl<'m> Rp1Gpio<'m> {
 
     /// The STATUS register of `pin`.
     pub fn status(&self, pin: u8) -> Result<u32, Rp1Error> {
-        Ok(self
-            .map
-            .reg::<u32, (), crate::reg::ReadOnly, crate::reg::Le>(self.status_addr(pin)?)?
-            .get())
+        let status: RoReg<u32> = self.map.reg(self.status_addr(pin)?)?;
+        Ok(status.get())
     }
 
     /// The pad configuration of `pin`.

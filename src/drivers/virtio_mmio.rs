@@ -11,7 +11,7 @@
 use thiserror::Error;
 use tock_registers::interfaces::{Readable, Writeable};
 
-use super::{reg_info, RegInfo};
+use super::{check_block, reg_info, RegInfo};
 use crate::map::Mapping;
 use crate::reg::{AccessError, RoReg, WoReg};
 
@@ -198,6 +198,7 @@ pub struct VirtioMmio<'m> {
 impl<'m> VirtioMmio<'m> {
     /// The transport at `base` in `map` (writable, covering 0x000 to 0x073).
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, VirtioError> {
+        check_block(map, base, offset::STATUS + 4)?;
         Ok(VirtioMmio {
             base,
             magic: map.reg(base + offset::MAGIC_VALUE)?,
