@@ -1,0 +1,178 @@
+//! `physreg batch [FILE]`: read and write commands, one per line, with the
+//! mappings kept open across lines. Every line is checked (syntax, names,
+//! values) before the first one runs; a line that fails at run time stops
+//! the batch, and the error names it.
+
+use std::io::{Read as _, Write};
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+
+use crate::cli::parse_duration;
+use crate::cmd::{read, write};
+use crate::ctx::Ctx;
+use crate::error::{clap_message, usage};
+use crate::grammar::{split_batch_line, BatchLine};
+use crate::output::{json_line, Format};
+use crate::plan::Plan;
+use crate::sigbus;
+
+/// Longest batch input accepted (a bring-up script is far smaller).
+const MAX_INPUT: u64 = 64 << 20;
+
+/// Run commands from a file or standard input.
+#[derive(Args, Clone, Debug)]
+#[command(
+    after_help = "Each line is one command in the same grammar as the command line:
+  read TARGET... [--width BITS] [--big-endian]
+  write TARGET VALUE [--mask MASK] [--readback] [--dry-run] [--width BITS] [--big-endian]
+  sleep DURATION
+'#' starts a comment. Every read and write prints one line.
+
+Examples:
+  physreg batch bringup.txt
+  printf 'write 0x09000000 0x41 -w 8\\nread 0x09000018\\n' | physreg batch"
+)]
+pub struct Cmd {
+    /// File of commands; standard input when absent or '-'
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// One line of a batch, parsed by clap like the command line.
+#[derive(Parser, Debug)]
+#[command(name = "physreg", no_binary_name = true, disable_version_flag = true)]
+struct Line {
+    #[command(subcommand)]
+    cmd: LineCmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum LineCmd {
+    /// Read registers or fields.
+    Read(read::Cmd),
+    /// Write a register or field.
+    Write(write::Cmd),
+    /// Wait.
+    Sleep(SleepCmd),
+}
+
+/// `sleep DURATION`.
+#[derive(Args, Debug)]
+struct SleepCmd {
+    /// 10ms, 1s...
+    #[arg(value_parser = parse_duration)]
+    duration: std::time::Duration,
+}
+
+impl Cmd {
+    /// Checks every line, then runs them in order.
+    pub fn run(self, ctx: &mut Ctx, out: &mut impl Write) -> anyhow::Result<()> {
+        let input = self.input()?;
+        let lines = parse_all(&input)?;
+        for (n, line) in &lines {
+            check(ctx, line).map_err(|e| at_line(*n, e))?;
+        }
+        for (n, line) in lines {
+            sigbus::set_line(n as u64);
+            execute(ctx, out, line).map_err(|e| at_line(n, e))?;
+            out.flush()?;
+        }
+        sigbus::set_line(0);
+        Ok(())
+    }
+
+    fn input(&self) -> anyhow::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        match self.file.as_deref() {
+            None => {
+                std::io::stdin()
+                    .lock()
+                    .take(MAX_INPUT + 1)
+                    .read_to_end(&mut buf)
+                    .context("cannot read the batch from standard input")?;
+            }
+            Some(p) if p.as_os_str() == "-" => {
+                std::io::stdin()
+                    .lock()
+                    .take(MAX_INPUT + 1)
+                    .read_to_end(&mut buf)
+                    .context("cannot read the batch from standard input")?;
+            }
+            Some(p) => {
+                std::fs::File::open(p)
+                    .and_then(|f| f.take(MAX_INPUT + 1).read_to_end(&mut buf))
+                    .with_context(|| format!("cannot read the batch file {}", p.display()))?;
+            }
+        }
+        if buf.len() as u64 > MAX_INPUT {
+            return Err(usage(format!(
+                "the batch is larger than {} MiB: split it",
+                MAX_INPUT >> 20
+            )));
+        }
+        Ok(buf)
+    }
+}
+
+/// Every command line of the input, numbered from 1; a syntax error names its line.
+fn parse_all(input: &[u8]) -> anyhow::Result<Vec<(usize, LineCmd)>> {
+    let mut lines = Vec::new();
+    for (i, raw) in input.split(|&b| b == b'\n').enumerate() {
+        let n = i + 1;
+        let text =
+            std::str::from_utf8(raw).map_err(|_| usage(format!("line {n}: not UTF-8 text")))?;
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if let BatchLine::Words(words) = split_batch_line(text) {
+            let parsed = Line::try_parse_from(&words)
+                .map_err(|e| usage(format!("line {n}: {}", clap_message(&e))))?;
+            lines.push((n, parsed.cmd));
+        }
+    }
+    Ok(lines)
+}
+
+/// What can be checked without touching a device: names, widths, values.
+fn check(ctx: &mut Ctx, line: &LineCmd) -> anyhow::Result<()> {
+    match line {
+        LineCmd::Read(c) => {
+            for t in &c.targets {
+                Plan::resolve(ctx, t, &c.access)?.check_readable(ctx.force())?;
+            }
+            Ok(())
+        }
+        LineCmd::Write(c) => c.validate(ctx),
+        LineCmd::Sleep(_) => Ok(()),
+    }
+}
+
+fn execute(ctx: &mut Ctx, out: &mut impl Write, line: LineCmd) -> anyhow::Result<()> {
+    let format = ctx.format();
+    match line {
+        LineCmd::Read(c) => {
+            for t in &c.targets {
+                let plan = Plan::resolve(ctx, t, &c.access)?;
+                let raw = plan.read(ctx)?;
+                match format {
+                    Format::Text => plan.print_compact(out, raw, None)?,
+                    Format::Json => json_line(out, plan.json(raw))?,
+                }
+            }
+        }
+        LineCmd::Write(c) => {
+            let outcome = c.execute(ctx)?;
+            if c.dry_run {
+                write::print_dry_run(out, format, &outcome)?;
+            } else {
+                write::print_written(out, format, &outcome)?;
+            }
+        }
+        LineCmd::Sleep(s) => std::thread::sleep(s.duration),
+    }
+    Ok(())
+}
+
+fn at_line(n: usize, e: anyhow::Error) -> anyhow::Error {
+    e.context(format!("line {n}"))
+}

@@ -1,0 +1,391 @@
+//! `physreg write TARGET VALUE`: one store; a field (or `--mask`) write is a
+//! read-modify-write under the lock, changing only those bits.
+
+use std::io::Write;
+
+use anyhow::bail;
+use clap::Args;
+use physreg::reg::Width;
+use serde_json::Value;
+
+use crate::board::FieldDesc;
+use crate::cli::{parse_number, parse_target, AccessOpts};
+use crate::ctx::{Ctx, Loc};
+use crate::error::bail_usage;
+use crate::grammar::{parse_u64, quote, Target};
+use crate::output::{addr, hex, json_access, json_line, Format};
+use crate::plan::Plan;
+
+/// Write a register or a field.
+#[derive(Args, Clone, Debug)]
+#[command(after_help = "Examples:
+  physreg write 0x09000000 0x41 --width 8
+  physreg write 0x09030400 0x04 --mask 0x04 --width 8   (set bit 2 only)
+  physreg write gpio.GPFSEL1.FSEL17 output --readback
+  physreg write uart0.CR 0x301 --dry-run")]
+pub struct Cmd {
+    /// An address (0x hex, decimal, 0b binary) or a register or field name
+    #[arg(value_name = "TARGET", value_parser = parse_target)]
+    pub target: Target,
+
+    /// The value: a number, or for a field one of its enumerated names (output, alt0...)
+    #[arg(value_name = "VALUE")]
+    pub value: String,
+
+    /// Change only the bits set in MASK, keeping the others (a read-modify-write; addresses only)
+    #[arg(long, value_name = "MASK", value_parser = parse_number)]
+    pub mask: Option<u64>,
+
+    /// Read the register after the write and print what it holds
+    #[arg(long)]
+    pub readback: bool,
+
+    /// Print the address, width, old value, new value and mask, and write nothing
+    #[arg(long, conflicts_with = "readback")]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub access: AccessOpts,
+}
+
+/// What a write will do to its register.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// The target.
+    pub plan: Plan,
+    /// The bits being changed.
+    pub mask: u64,
+    /// Their new contents (already shifted into place, inside `mask`).
+    pub bits: u64,
+    /// Whether the other bits come from reading the register first.
+    pub rmw: bool,
+    /// What the other bits are when not read (0, or a write-only register's reset value).
+    pub others: u64,
+}
+
+impl Change {
+    /// The register's new value given its old one (when read).
+    pub fn new_value(&self, old: Option<u64>) -> u64 {
+        let rest = if self.rmw {
+            old.unwrap_or(self.others)
+        } else {
+            self.others
+        };
+        (rest & !self.mask) | self.bits
+    }
+}
+
+/// The result of a write, for printing.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The target and change.
+    pub change: Change,
+    /// The register before (read for a read-modify-write or a dry run).
+    pub old: Option<u64>,
+    /// The value stored (or that would be).
+    pub new: u64,
+    /// The value read back, with --readback.
+    pub readback: Option<u64>,
+}
+
+impl Cmd {
+    /// Writes, then prints the readback or the dry run.
+    pub fn run(self, ctx: &mut Ctx, out: &mut impl Write) -> anyhow::Result<()> {
+        let outcome = self.execute(ctx)?;
+        if self.dry_run {
+            print_dry_run(out, ctx.format(), &outcome)?;
+        } else if let Some(raw) = outcome.readback {
+            outcome.change.plan.print(out, ctx.format(), raw)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the target and value without touching the device (batch pre-pass).
+    pub fn validate(&self, ctx: &mut Ctx) -> anyhow::Result<()> {
+        let change = self.change(ctx)?;
+        if self.readback {
+            change.plan.check_readable(ctx.force())?;
+        }
+        Ok(())
+    }
+
+    /// Validates everything, then writes (or, with --dry-run, only reads).
+    pub fn execute(&self, ctx: &mut Ctx) -> anyhow::Result<Outcome> {
+        let change = self.change(ctx)?;
+        let loc = change.plan.loc();
+        if self.readback {
+            change.plan.check_readable(ctx.force())?;
+        }
+        ctx.check_write(loc.addr, loc.width, true)?;
+        if self.dry_run {
+            let readable = match change.plan.reg() {
+                None => true,
+                Some(r) => r.readable && (!r.read_side_effects || ctx.force()),
+            };
+            let old = if readable {
+                Some(ctx.read(&loc)?)
+            } else {
+                None
+            };
+            let new = change.new_value(old);
+            return Ok(Outcome {
+                change,
+                old,
+                new,
+                readback: None,
+            });
+        }
+        ctx.prepare_write(&loc)?;
+        let (old, new) = {
+            let _lock = ctx.lock()?;
+            let old = if change.rmw {
+                Some(ctx.read(&loc)?)
+            } else {
+                None
+            };
+            let new = change.new_value(old);
+            ctx.write(&loc, new)?;
+            (old, new)
+        };
+        let readback = if self.readback {
+            Some(ctx.read(&loc)?)
+        } else {
+            None
+        };
+        Ok(Outcome {
+            change,
+            old,
+            new,
+            readback,
+        })
+    }
+
+    /// Works out the mask and bits, refusing what cannot be written.
+    fn change(&self, ctx: &mut Ctx) -> anyhow::Result<Change> {
+        let plan = Plan::resolve(ctx, &self.target, &self.access)?;
+        let force = ctx.force();
+        let loc: Loc = plan.loc();
+        let change = match &plan {
+            Plan::Address(l) => {
+                let value = parse_value(&self.value)?;
+                check_fits(value, l.width, &self.value)?;
+                match self.mask {
+                    None => Change {
+                        mask: l.width.mask(),
+                        bits: value,
+                        rmw: false,
+                        others: 0,
+                        plan: plan.clone(),
+                    },
+                    Some(mask) => {
+                        if !l.width.fits(mask) {
+                            bail_usage!(
+                                "--mask {} does not fit in {} bits",
+                                hex(mask, Width::W64),
+                                l.width.bits()
+                            );
+                        }
+                        if value & !mask != 0 {
+                            bail_usage!(
+                                "value {} has bits outside --mask {}: give the bits in place (write 0x10 --mask 0x30, not 1)",
+                                hex(value, l.width),
+                                hex(mask, l.width)
+                            );
+                        }
+                        Change {
+                            mask,
+                            bits: value,
+                            rmw: mask != l.width.mask(),
+                            others: 0,
+                            plan: plan.clone(),
+                        }
+                    }
+                }
+            }
+            Plan::Register(r) => {
+                if self.mask.is_some() {
+                    bail_usage!(
+                        "--mask applies to addresses only: name a field of {} instead",
+                        r.path
+                    );
+                }
+                if !r.writable {
+                    bail!("{} is read-only: it cannot be written", r.path);
+                }
+                let value = parse_value(&self.value)?;
+                check_fits(value, r.width, &self.value)?;
+                Change {
+                    mask: r.width.mask(),
+                    bits: value,
+                    rmw: false,
+                    others: 0,
+                    plan: plan.clone(),
+                }
+            }
+            Plan::Field(r, f) => {
+                if self.mask.is_some() {
+                    bail_usage!(
+                        "--mask applies to addresses only: {}.{} is already a field",
+                        r.path,
+                        f.name
+                    );
+                }
+                if !r.writable || !f.writable {
+                    bail!("{}.{} is read-only: it cannot be written", r.path, f.name);
+                }
+                let value = field_value(f, &r.path, &self.value)?;
+                let (rmw, others) = if r.w1c {
+                    // Writing back the other bits would clear them too.
+                    (false, 0)
+                } else if !r.readable {
+                    (false, r.reset.unwrap_or(0))
+                } else {
+                    (true, 0)
+                };
+                if rmw && r.read_side_effects && !force {
+                    bail!(
+                        "writing the field {}.{} reads {} first, and that read has side effects: pass --force, or write the whole register",
+                        r.path,
+                        f.name,
+                        r.path
+                    );
+                }
+                Change {
+                    mask: f.mask(),
+                    bits: value << f.lsb,
+                    rmw,
+                    others,
+                    plan: plan.clone(),
+                }
+            }
+        };
+        debug_assert_eq!(loc.addr, change.plan.loc().addr);
+        Ok(change)
+    }
+}
+
+/// A number in the command-line grammar, as a usage error when it is not one.
+fn parse_value(s: &str) -> anyhow::Result<u64> {
+    parse_u64(s).map_err(|e| crate::error::usage(e.0))
+}
+
+fn check_fits(value: u64, width: Width, text: &str) -> anyhow::Result<()> {
+    if !width.fits(value) {
+        bail_usage!(
+            "value {} does not fit in {} bits (at most {})",
+            quote(text),
+            width.bits(),
+            hex(width.mask(), width)
+        );
+    }
+    Ok(())
+}
+
+/// A field's value: a number or one of its enumerated names.
+fn field_value(f: &FieldDesc, reg: &str, text: &str) -> anyhow::Result<u64> {
+    let starts_numeric = text.starts_with(|c: char| c.is_ascii_digit());
+    let value = if starts_numeric {
+        parse_value(text)?
+    } else if let Some((_, v)) = f
+        .values
+        .iter()
+        .find(|(n, _)| n == text)
+        .or_else(|| f.values.iter().find(|(n, _)| n.eq_ignore_ascii_case(text)))
+    {
+        *v
+    } else if f.values.is_empty() {
+        bail_usage!(
+            "{reg}.{} takes a number ({} bits), not {}",
+            f.name,
+            f.bits,
+            quote(text)
+        );
+    } else {
+        let names: Vec<&str> = f.values.iter().map(|(n, _)| n.as_str()).collect();
+        bail_usage!(
+            "{} is not a value of {reg}.{}: use a number or one of {}",
+            quote(text),
+            f.name,
+            names.join(", ")
+        );
+    };
+    let max = f.mask() >> f.lsb;
+    if value > max {
+        bail_usage!(
+            "value {} does not fit in the {}-bit field {reg}.{} (at most {max})",
+            quote(text),
+            f.bits,
+            f.name
+        );
+    }
+    Ok(value)
+}
+
+/// `--dry-run` output: address, width, old, new and mask.
+pub fn print_dry_run(out: &mut impl Write, format: Format, o: &Outcome) -> anyhow::Result<()> {
+    let loc = o.change.plan.loc();
+    match format {
+        Format::Text => {
+            let old = o
+                .old
+                .map(|v| hex(v, loc.width))
+                .unwrap_or_else(|| "unread".into());
+            let name = match o.change.plan.reg() {
+                Some(_) => format!("{} ", o.change.plan.label()),
+                None => String::new(),
+            };
+            writeln!(
+                out,
+                "dry run: {name}{} {}-bit: old {old} new {} mask {} (nothing written)",
+                addr(loc.addr),
+                loc.width.bits(),
+                hex(o.new, loc.width),
+                hex(o.change.mask, loc.width)
+            )?;
+        }
+        Format::Json => {
+            let mut m = json_access(loc.addr, loc.width, o.new);
+            m.remove("value");
+            if o.change.plan.reg().is_some() {
+                m.insert("name".into(), o.change.plan.label().into());
+            }
+            m.insert("old".into(), o.old.map_or(Value::Null, Value::from));
+            m.insert("new".into(), o.new.into());
+            m.insert("mask".into(), o.change.mask.into());
+            m.insert("dry_run".into(), true.into());
+            json_line(out, m)?;
+        }
+    }
+    Ok(())
+}
+
+/// One line for a write in a batch: what was stored (and read back).
+pub fn print_written(out: &mut impl Write, format: Format, o: &Outcome) -> anyhow::Result<()> {
+    let loc = o.change.plan.loc();
+    match format {
+        Format::Text => {
+            let name = match o.change.plan.reg() {
+                Some(_) => format!("{} @ ", o.change.plan.label()),
+                None => String::new(),
+            };
+            write!(out, "{name}{} <- {}", addr(loc.addr), hex(o.new, loc.width))?;
+            if let Some(rb) = o.readback {
+                write!(out, " (read back {})", hex(rb, loc.width))?;
+            }
+            writeln!(out)?;
+        }
+        Format::Json => {
+            let mut m = json_access(loc.addr, loc.width, o.new);
+            m.remove("value");
+            if o.change.plan.reg().is_some() {
+                m.insert("name".into(), o.change.plan.label().into());
+            }
+            m.insert("written".into(), o.new.into());
+            if let Some(rb) = o.readback {
+                m.insert("value".into(), rb.into());
+            }
+            json_line(out, m)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,316 @@
+//! What every command shares: the global options, the open mappings (kept
+//! across the lines of a batch), /proc/iomem, the board, and the write lock.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use anyhow::{bail, Context as _};
+use physreg::iomem::{Iomem, RangeStatus};
+use physreg::map::{page_size, MapError, Mapping, Mode, Region, Source};
+use physreg::reg::{Endianness, Width};
+
+use crate::board::{self, Board, Window};
+use crate::cli::Globals;
+use crate::lock::Locker;
+use crate::output::{addr, Format};
+use crate::sigbus;
+
+/// Most mappings a batch keeps open at once (oldest dropped first).
+const MAX_MAPPINGS: usize = 64;
+
+/// One register access: where, how wide, which byte order, and through which
+/// peripheral window (for named registers and addresses inside a board's
+/// peripheral).
+#[derive(Clone, Debug)]
+pub struct Loc {
+    /// Physical address.
+    pub addr: u64,
+    /// Access width.
+    pub width: Width,
+    /// Device byte order.
+    pub endian: Endianness,
+}
+
+impl Loc {
+    /// A little-endian access.
+    pub fn new(addr: u64, width: Width) -> Self {
+        Loc {
+            addr,
+            width,
+            endian: Endianness::Little,
+        }
+    }
+}
+
+/// The shared state of one physreg process.
+pub struct Ctx {
+    /// The global options.
+    pub globals: Globals,
+    maps: Vec<Mapping>,
+    locker: Option<Rc<Locker>>,
+    iomem: Option<Option<Iomem>>,
+    board: Option<Option<Board>>,
+}
+
+impl Ctx {
+    /// A context for `globals`; nothing is opened yet.
+    pub fn new(globals: Globals) -> Self {
+        Ctx {
+            globals,
+            maps: Vec::new(),
+            locker: None,
+            iomem: None,
+            board: None,
+        }
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.globals.format
+    }
+
+    /// Whether `--force` was given.
+    pub fn force(&self) -> bool {
+        self.globals.force
+    }
+
+    /// The board in effect: `--board`, or the one detected from the device
+    /// tree when mapping /dev/mem (or when `--device-tree` names a folder).
+    pub fn board(&mut self) -> anyhow::Result<Option<&Board>> {
+        if self.board.is_none() {
+            let loaded = match &self.globals.board {
+                Some(spec) => Some(board::load(spec)?),
+                None if self.globals.device.is_none() || self.globals.device_tree.is_some() => {
+                    board::detect(self.device_tree_root())
+                }
+                None => None,
+            };
+            self.board = Some(loaded);
+        }
+        Ok(self.board.as_ref().and_then(Option::as_ref))
+    }
+
+    /// The board, or an error saying how to name one.
+    pub fn require_board(&mut self, what: &str) -> anyhow::Result<&Board> {
+        match self.board()? {
+            Some(b) => Ok(b),
+            None => Err(crate::error::usage(format!(
+                "{what} needs a board: pass --board NAME or --board FILE.toml (see 'physreg list' for the built-in boards)"
+            ))),
+        }
+    }
+
+    /// The device-tree root to detect the board from.
+    pub fn device_tree_root(&self) -> &Path {
+        self.globals
+            .device_tree
+            .as_deref()
+            .unwrap_or(Path::new("/proc/device-tree"))
+    }
+
+    /// Whether accesses go to /dev/mem: the real physical address space.
+    fn is_devmem(&self) -> bool {
+        match self.globals.device.as_deref() {
+            None => true,
+            Some(d) => d == Path::new("/dev/mem"),
+        }
+    }
+
+    /// The parsed /proc/iomem (or `--iomem FILE`) when it describes the
+    /// addresses being accessed: only for /dev/mem unless a file is given.
+    fn iomem(&mut self) -> Option<&Iomem> {
+        if self.iomem.is_none() {
+            let loaded = match &self.globals.iomem {
+                Some(path) => Iomem::load_from(path).ok(),
+                None if self.is_devmem() => Iomem::load().ok(),
+                None => None,
+            };
+            self.iomem = Some(loaded);
+        }
+        self.iomem.as_ref().and_then(Option::as_ref)
+    }
+
+    /// Where an access at `addr` is mapped from, and the window to map.
+    fn source_and_window(&mut self, addr: u64, len: u64) -> anyhow::Result<(Source, Region)> {
+        let window: Option<Window> =
+            self.board()?
+                .and_then(|b| b.window_of(addr, len))
+                .filter(|w| {
+                    w.base <= addr && addr.saturating_add(len) <= w.base.saturating_add(w.size)
+                });
+        let page = page_size() as u64;
+        let page_base = addr & !(page - 1);
+        let page_end = addr.saturating_add(len).div_ceil(page).saturating_mul(page);
+        let page_region = Region::new(page_base, page_end.saturating_sub(page_base).max(len));
+        let source = match (&self.globals.device, &window) {
+            (Some(dev), w) => {
+                let base = match (self.globals.base, w) {
+                    (Some(b), _) => b,
+                    (None, Some(w)) if is_gpiomem(dev) => w.base,
+                    (None, _) => 0,
+                };
+                Source::from_path(dev, base)
+            }
+            (None, Some(w)) => match &w.device {
+                Some(dev) if dev.exists() && !Path::new("/dev/mem").exists() => {
+                    Source::from_path(dev, w.base)
+                }
+                _ => Source::devmem(),
+            },
+            (None, None) => Source::devmem(),
+        };
+        let region = match window {
+            Some(w) => Region::new(w.base, w.size),
+            None => page_region,
+        };
+        Ok((source, region))
+    }
+
+    /// A mapping covering `[addr, addr + len)`, from the cache or newly opened.
+    fn mapping(&mut self, addr: u64, len: u64, write: bool) -> anyhow::Result<&Mapping> {
+        let (source, region) = self.source_and_window(addr, len)?;
+        let hit = self.maps.iter().rposition(|m| {
+            m.contains(addr, len) && (!write || m.mode().writable()) && *m.source() == source
+        });
+        if let Some(i) = hit {
+            return Ok(&self.maps[i]);
+        }
+        let mode = if write {
+            Mode::ReadWrite
+        } else {
+            Mode::ReadOnly
+        };
+        let map = match Mapping::open(&source, region, mode) {
+            Ok(m) => m,
+            // The window or page reaches past what the source covers (a small
+            // file, a PCI BAR): map only the part of it inside the source.
+            Err(MapError::OutsideSource { start, limit, .. })
+                if start <= addr && addr.saturating_add(len) <= limit =>
+            {
+                let lo = region.base.max(start);
+                let hi = region.base.saturating_add(region.size).min(limit);
+                Mapping::open(&source, Region::new(lo, hi - lo), mode)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if self.maps.len() >= MAX_MAPPINGS {
+            self.maps.remove(0);
+        }
+        self.maps.push(map);
+        Ok(self.maps.last().expect("just pushed"))
+    }
+
+    /// Maps the whole of `[addr, addr + len)` read-only (dump).
+    pub fn map_range(&mut self, addr: u64, len: u64) -> anyhow::Result<&Mapping> {
+        let (source, _) = self.source_and_window(addr, len)?;
+        let hit = self
+            .maps
+            .iter()
+            .rposition(|m| m.contains(addr, len) && *m.source() == source);
+        if let Some(i) = hit {
+            return Ok(&self.maps[i]);
+        }
+        let map = Mapping::open(&source, Region::new(addr, len), Mode::ReadOnly)?;
+        self.maps.push(map);
+        Ok(self.maps.last().expect("just pushed"))
+    }
+
+    /// One read: a single load of the width.
+    pub fn read(&mut self, loc: &Loc) -> anyhow::Result<u64> {
+        let map = self.mapping(loc.addr, loc.width.bytes() as u64, false)?;
+        let reg = map.dyn_reg(loc.addr, loc.width, loc.endian, false)?;
+        let _in_flight = sigbus::Access::read(loc.addr, loc.width.bits());
+        Ok(reg.read())
+    }
+
+    /// One write: a single store of the width. The caller has run
+    /// [`check_write`](Self::check_write) and holds the lock.
+    pub fn write(&mut self, loc: &Loc, value: u64) -> anyhow::Result<()> {
+        if !loc.width.fits(value) {
+            bail!(crate::error::UsageError(format!(
+                "value {} does not fit in {} bits",
+                crate::output::hex(value, Width::W64),
+                loc.width.bits()
+            )));
+        }
+        let map = self.mapping(loc.addr, loc.width.bytes() as u64, true)?;
+        let reg = map.dyn_reg(loc.addr, loc.width, loc.endian, true)?;
+        let _in_flight = sigbus::Access::write(loc.addr, loc.width.bits());
+        reg.write(value)?;
+        Ok(())
+    }
+
+    /// Prepares the mapping a write will use without writing (so that a
+    /// mapping error stops the command before any store).
+    pub fn prepare_write(&mut self, loc: &Loc) -> anyhow::Result<()> {
+        let map = self.mapping(loc.addr, loc.width.bytes() as u64, true)?;
+        map.dyn_reg(loc.addr, loc.width, loc.endian, true)?;
+        Ok(())
+    }
+
+    /// Refuses writes to System RAM and (when `board_windows`) outside the
+    /// board's peripheral windows unless `--force`; warns when a driver has
+    /// claimed the range.
+    pub fn check_write(&mut self, a: u64, width: Width, board_windows: bool) -> anyhow::Result<()> {
+        let len = width.bytes() as u64;
+        if a % len != 0 {
+            bail!(crate::error::UsageError(format!(
+                "address {} is not aligned for a {}-bit access: it must be a multiple of {len}",
+                addr(a),
+                width.bits()
+            )));
+        }
+        let force = self.globals.force;
+        let status = self.iomem().map(|io| io.status(a, len));
+        match status {
+            Some(RangeStatus::SystemRam) if !force => bail!(
+                "refusing to write {}: it is System RAM (per /proc/iomem), and a stray store there corrupts the running kernel; pass --force if you really mean it",
+                addr(a)
+            ),
+            Some(RangeStatus::Claimed(owner)) => eprintln!(
+                "physreg: warning: {} is claimed by the kernel driver '{owner}' (per /proc/iomem): the driver may undo or be confused by this write",
+                addr(a)
+            ),
+            _ => {}
+        }
+        if !force && board_windows {
+            if let Some(b) = self.board()? {
+                if b.window_of(a, len).is_none() {
+                    bail!(
+                        "refusing to write {}: it is outside every peripheral of board '{}'; pass --force to write there anyway",
+                        addr(a),
+                        b.name()
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the write lock (unless `--no-lock`) for the guard's lifetime.
+    pub fn lock(&mut self) -> anyhow::Result<Option<crate::lock::Guard>> {
+        if self.globals.no_lock {
+            return Ok(None);
+        }
+        if self.locker.is_none() {
+            self.locker = Some(Rc::new(Locker::open()?));
+        }
+        let locker = self.locker.as_ref().context("lock file")?;
+        Ok(Some(locker.lock()?))
+    }
+}
+
+fn is_gpiomem(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("gpiomem"))
+}
+
+/// The device file named on the command line, for messages.
+#[allow(dead_code)]
+pub fn device_name(globals: &Globals) -> PathBuf {
+    globals
+        .device
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("/dev/mem"))
+}
