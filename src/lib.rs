@@ -40,6 +40,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
+pub mod board;
+pub mod devicetree;
 pub mod drivers;
 pub mod iomem;
 pub mod map;
