@@ -1,9 +1,10 @@
-//! The command's view of a board: peripheral windows and named registers.
-//! (Adapter over `physreg::board`; until that lands, boards are unavailable.)
-#![allow(dead_code)]
+//! The command's view of a board: peripheral windows and named registers,
+//! over `physreg::board`. Owned copies of what a command needs, so that a
+//! resolved name outlives the borrow of the board.
 
 use std::path::{Path, PathBuf};
 
+use physreg::board::{self as lib, Access, Field, Peripheral, Register, Relocation};
 use physreg::reg::{Endianness, Width};
 
 /// A peripheral's address window.
@@ -15,8 +16,9 @@ pub struct Window {
     pub base: u64,
     /// Size in bytes.
     pub size: u64,
-    /// Device file to map it through instead of /dev/mem, if any.
-    pub device: Option<PathBuf>,
+    /// Device file to map it through instead of /dev/mem, and the physical
+    /// address at its offset 0.
+    pub device: Option<(PathBuf, u64)>,
 }
 
 /// A field of a register.
@@ -32,11 +34,25 @@ pub struct FieldDesc {
     pub readable: bool,
     /// Writable.
     pub writable: bool,
+    /// Write one to clear.
+    pub w1c: bool,
     /// Enumerated values.
     pub values: Vec<(String, u64)>,
 }
 
 impl FieldDesc {
+    fn from_lib(f: &Field) -> Self {
+        FieldDesc {
+            name: f.name.clone(),
+            lsb: f.lsb,
+            bits: f.width,
+            readable: f.access.readable(),
+            writable: f.access.writable(),
+            w1c: f.access == Access::WriteOneToClear,
+            values: f.values.iter().map(|v| (v.name.clone(), v.value)).collect(),
+        }
+    }
+
     /// The field's bits in its register.
     pub fn mask(&self) -> u64 {
         let ones = if self.bits >= 64 {
@@ -85,16 +101,40 @@ pub struct RegDesc {
     pub readable: bool,
     /// Writable.
     pub writable: bool,
-    /// Write 1 to clear.
-    pub w1c: bool,
+    /// An atomic alias (SET/CLR/XOR): a write acts on the register it aliases.
+    pub atomic: bool,
     /// Reading changes the device (FIFO, read-to-clear).
     pub read_side_effects: bool,
     /// Reset value.
     pub reset: Option<u64>,
-    /// Description.
-    pub description: String,
     /// Fields, lowest bit first.
     pub fields: Vec<FieldDesc>,
+}
+
+impl RegDesc {
+    fn from_lib(p: &Peripheral, r: &Register) -> Self {
+        RegDesc {
+            path: format!("{}.{}", p.name, r.name),
+            addr: p.base + r.offset,
+            width: r.width,
+            endian: r.endian,
+            readable: r.access.readable(),
+            writable: r.access.writable(),
+            atomic: r.atomic.is_some(),
+            read_side_effects: r.read_side_effects,
+            reset: r.reset,
+            fields: r.fields.iter().map(FieldDesc::from_lib).collect(),
+        }
+    }
+
+    /// Bits of write-one-to-clear fields: written as 0 in a read-modify-write
+    /// of another field, so that writing back does not clear them.
+    pub fn w1c_mask(&self) -> u64 {
+        self.fields
+            .iter()
+            .filter(|f| f.w1c)
+            .fold(0, |m, f| m | f.mask())
+    }
 }
 
 /// What a name resolves to.
@@ -106,48 +146,97 @@ pub enum Resolved {
     Field(RegDesc, FieldDesc),
 }
 
-/// A loaded board.
+/// A loaded board, with where its addresses came from.
 #[derive(Debug)]
 pub struct Board {
-    name: String,
+    inner: lib::Board,
+    /// Per peripheral, whether the device tree confirmed or moved its base.
+    pub relocations: Vec<Relocation>,
+    /// How the board was recognised, when detected.
+    pub matched_by: Option<String>,
 }
 
 impl Board {
     /// The board's name.
     pub fn name(&self) -> &str {
-        &self.name
+        self.inner.name()
+    }
+
+    /// The library's board.
+    pub fn lib(&self) -> &lib::Board {
+        &self.inner
     }
 
     /// The peripheral window holding `[addr, addr + len)`.
-    pub fn window_of(&self, _addr: u64, _len: u64) -> Option<Window> {
-        None
+    pub fn window_of(&self, addr: u64, len: u64) -> Option<Window> {
+        self.inner.peripheral_at(addr, len).map(window)
     }
 
     /// Every peripheral window.
     pub fn windows(&self) -> Vec<Window> {
-        Vec::new()
+        self.inner.peripherals().iter().map(window).collect()
     }
 
     /// Resolves `peripheral.REGISTER[.FIELD]`.
     pub fn resolve(&self, name: &str) -> anyhow::Result<Resolved> {
-        Err(crate::error::usage(format!("unknown register '{name}'")))
+        let r = self.inner.resolve(name)?;
+        let reg = RegDesc::from_lib(r.peripheral, r.register);
+        Ok(match r.field {
+            None => Resolved::Register(reg),
+            Some(f) => Resolved::Field(reg, FieldDesc::from_lib(f)),
+        })
     }
 
-    /// Every register of a peripheral (a usage error naming the closest
-    /// peripherals when there is none of that name).
+    /// Every register of a peripheral except aliases (a usage error naming
+    /// the closest peripherals when there is none of that name).
     pub fn peripheral_registers(&self, peripheral: &str) -> anyhow::Result<Vec<RegDesc>> {
-        Err(crate::error::usage(format!(
-            "unknown peripheral '{peripheral}'"
-        )))
+        let p = self.inner.find_peripheral(peripheral)?;
+        Ok(p.layout
+            .registers
+            .iter()
+            .filter(|r| r.alias_of.is_none())
+            .map(|r| RegDesc::from_lib(p, r))
+            .collect())
     }
 }
 
-/// Loads a built-in board by name or a board file by path.
-pub fn load(spec: &str) -> anyhow::Result<Board> {
-    anyhow::bail!("cannot load board '{spec}': board support is not built into this physreg yet")
+fn window(p: &Peripheral) -> Window {
+    Window {
+        name: p.name.clone(),
+        base: p.base,
+        size: p.size,
+        device: p.device.as_ref().map(|d| (d.path.clone(), d.base)),
+    }
 }
 
-/// Detects the running board from a device-tree folder.
-pub fn detect(_root: &Path) -> Option<Board> {
-    None
+/// Loads a built-in board by name or a board file by path. When the device
+/// tree at `dt_root` is of the same board, its peripheral addresses are used.
+pub fn load(spec: &str, dt_root: Option<&Path>) -> anyhow::Result<Board> {
+    let mut inner = lib::Board::find(spec)?;
+    let mut relocations = Vec::new();
+    let mut matched_by = None;
+    if let Some(root) = dt_root {
+        if let Some(d) = lib::detect_among(std::slice::from_ref(&inner), root) {
+            relocations = inner.apply_device_tree(root);
+            matched_by = Some(d.matched_by);
+        }
+    }
+    Ok(Board {
+        inner,
+        relocations,
+        matched_by,
+    })
+}
+
+/// Detects the running board from a device-tree folder, with its peripheral
+/// addresses taken from the tree.
+pub fn detect(root: &Path) -> Option<Board> {
+    let d = lib::detect(root)?;
+    let mut inner = d.board;
+    let relocations = inner.apply_device_tree(root);
+    Some(Board {
+        inner,
+        relocations,
+        matched_by: Some(d.matched_by),
+    })
 }

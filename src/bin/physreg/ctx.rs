@@ -1,7 +1,7 @@
 //! What every command shares: the global options, the open mappings (kept
 //! across the lines of a batch), /proc/iomem, the board, and the write lock.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use anyhow::{bail, Context as _};
@@ -79,7 +79,11 @@ impl Ctx {
     pub fn board(&mut self) -> anyhow::Result<Option<&Board>> {
         if self.board.is_none() {
             let loaded = match &self.globals.board {
-                Some(spec) => Some(board::load(spec)?),
+                Some(spec) => {
+                    let root = self.device_tree_root().to_path_buf();
+                    let live = self.globals.device_tree.is_some() || self.is_devmem();
+                    Some(board::load(spec, live.then_some(root.as_path()))?)
+                }
                 None if self.globals.device.is_none() || self.globals.device_tree.is_some() => {
                     board::detect(self.device_tree_root())
                 }
@@ -131,7 +135,12 @@ impl Ctx {
     }
 
     /// Where an access at `addr` is mapped from, and the window to map.
-    fn source_and_window(&mut self, addr: u64, len: u64) -> anyhow::Result<(Source, Region)> {
+    fn source_and_window(
+        &mut self,
+        addr: u64,
+        len: u64,
+        write: bool,
+    ) -> anyhow::Result<(Source, Region)> {
         let window: Option<Window> =
             self.board()?
                 .and_then(|b| b.window_of(addr, len))
@@ -146,14 +155,19 @@ impl Ctx {
             (Some(dev), w) => {
                 let base = match (self.globals.base, w) {
                     (Some(b), _) => b,
-                    (None, Some(w)) if is_gpiomem(dev) => w.base,
+                    (None, Some(w)) if is_gpiomem(dev) => match &w.device {
+                        Some((_, dev_base)) => *dev_base,
+                        None => w.base,
+                    },
                     (None, _) => 0,
                 };
                 Source::from_path(dev, base)
             }
+            // A peripheral with a device file of its own (/dev/gpiomem) is
+            // mapped through it when /dev/mem cannot be opened by this user.
             (None, Some(w)) => match &w.device {
-                Some(dev) if dev.exists() && !Path::new("/dev/mem").exists() => {
-                    Source::from_path(dev, w.base)
+                Some((dev, dev_base)) if dev.exists() && !can_open_devmem(write) => {
+                    Source::from_path(dev, *dev_base)
                 }
                 _ => Source::devmem(),
             },
@@ -168,7 +182,7 @@ impl Ctx {
 
     /// A mapping covering `[addr, addr + len)`, from the cache or newly opened.
     fn mapping(&mut self, addr: u64, len: u64, write: bool) -> anyhow::Result<&Mapping> {
-        let (source, region) = self.source_and_window(addr, len)?;
+        let (source, region) = self.source_and_window(addr, len, write)?;
         let hit = self.maps.iter().rposition(|m| {
             m.contains(addr, len) && (!write || m.mode().writable()) && *m.source() == source
         });
@@ -202,7 +216,7 @@ impl Ctx {
 
     /// Maps the whole of `[addr, addr + len)` read-only (dump).
     pub fn map_range(&mut self, addr: u64, len: u64) -> anyhow::Result<&Mapping> {
-        let (source, _) = self.source_and_window(addr, len)?;
+        let (source, _) = self.source_and_window(addr, len, false)?;
         let hit = self
             .maps
             .iter()
@@ -300,17 +314,19 @@ impl Ctx {
     }
 }
 
+/// Whether /dev/mem can be opened for reading (and writing, if `write`).
+fn can_open_devmem(write: bool) -> bool {
+    let mode = if write {
+        libc::R_OK | libc::W_OK
+    } else {
+        libc::R_OK
+    };
+    // SAFETY: access() with a NUL-terminated path literal.
+    unsafe { libc::access(c"/dev/mem".as_ptr(), mode) == 0 }
+}
+
 fn is_gpiomem(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with("gpiomem"))
-}
-
-/// The device file named on the command line, for messages.
-#[allow(dead_code)]
-pub fn device_name(globals: &Globals) -> PathBuf {
-    globals
-        .device
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("/dev/mem"))
 }

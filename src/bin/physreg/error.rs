@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use physreg::board::BoardError;
 use physreg::reg::AccessError;
 
 /// Success.
@@ -49,16 +50,30 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
         if cause.downcast_ref::<UsageError>().is_some() {
             return EXIT_USAGE;
         }
-        if let Some(e) = cause.downcast_ref::<AccessError>() {
+        if let Some(e) = cause.downcast_ref::<BoardError>() {
             return match e {
-                AccessError::Misaligned { .. }
-                | AccessError::BadWidth { .. }
-                | AccessError::ValueTooWide { .. } => EXIT_USAGE,
+                BoardError::UnknownBoard { .. }
+                | BoardError::UnknownName { .. }
+                | BoardError::BadPath { .. }
+                | BoardError::ValueTooWide { .. } => EXIT_USAGE,
+                BoardError::Access(a) => access_code(a),
                 _ => EXIT_RUNTIME,
             };
         }
+        if let Some(e) = cause.downcast_ref::<AccessError>() {
+            return access_code(e);
+        }
     }
     EXIT_RUNTIME
+}
+
+fn access_code(e: &AccessError) -> i32 {
+    match e {
+        AccessError::Misaligned { .. }
+        | AccessError::BadWidth { .. }
+        | AccessError::ValueTooWide { .. } => EXIT_USAGE,
+        _ => EXIT_RUNTIME,
+    }
 }
 
 /// Whether the error is stdout going away (`physreg dump ... | head`).

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use physreg::board::RelocationStatus;
 use physreg::iomem::{Iomem, RangeStatus};
 use physreg::map::page_size;
 use serde_json::{Map, Value};
@@ -34,7 +35,26 @@ impl Cmd {
         let compatible = dt_string(&dt.join("compatible"));
         let board = ctx.board()?;
         let board_name = board.map(|b| b.name().to_string());
+        let matched_by = board.and_then(|b| b.matched_by.clone());
         let windows = board.map(|b| b.windows()).unwrap_or_default();
+        let origins: Vec<String> = windows
+            .iter()
+            .map(|w| {
+                board
+                    .and_then(|b| b.relocations.iter().find(|r| r.peripheral == w.name))
+                    .map(|r| match &r.status {
+                        RelocationStatus::Confirmed { node } => format!("device tree {node}"),
+                        RelocationStatus::Moved { node, file_base } => {
+                            format!("device tree {node} (board file: {})", addr(*file_base))
+                        }
+                        RelocationStatus::NotInTree => "board file (not in the device tree)".into(),
+                        RelocationStatus::NoCompatible => "board file".into(),
+                        RelocationStatus::Error(e) => format!("board file (device tree: {e})"),
+                    })
+                    .unwrap_or_else(|| "board file".into())
+            })
+            .collect();
+        let ctx_iomem_given = ctx.globals.iomem.is_some();
         let iomem = match &ctx.globals.iomem {
             Some(p) => Iomem::load_from(p).ok(),
             None => Iomem::load().ok(),
@@ -47,32 +67,43 @@ impl Cmd {
             .map(str::to_string);
         let lockdown = lockdown();
         let (strict, io_strict) = kernel_config();
-        let owners: Vec<(String, u64, u64, String)> = windows
+        let owners: Vec<(String, u64, u64, String, String)> = windows
             .iter()
-            .map(|w| {
-                let owner = match iomem.as_ref().map(|io| io.status(w.base, w.size)) {
+            .zip(origins)
+            .map(|(w, origin)| {
+                let live = matched_by.is_some() || ctx_iomem_given;
+                let owner = match iomem
+                    .as_ref()
+                    .filter(|_| live)
+                    .map(|io| io.status(w.base, w.size))
+                {
                     Some(RangeStatus::SystemRam) => "System RAM".to_string(),
                     Some(RangeStatus::Claimed(o)) => format!("claimed by {o}"),
                     Some(RangeStatus::Idle) => "idle (no driver)".to_string(),
                     Some(RangeStatus::Hidden) => {
                         "unknown (run as root to see /proc/iomem)".to_string()
                     }
+                    None if !live => "iomem not shown (the board is not this system)".to_string(),
                     None => "unknown (no /proc/iomem)".to_string(),
                 };
-                (w.name.clone(), w.base, w.size, owner)
+                (w.name.clone(), w.base, w.size, origin, owner)
             })
             .collect();
         let page = page_size();
 
         match ctx.format() {
             Format::Text => {
-                writeln!(
-                    out,
-                    "board: {}",
-                    board_name
-                        .as_deref()
-                        .unwrap_or("none detected (pass --board NAME)")
-                )?;
+                match (&board_name, &matched_by) {
+                    (Some(b), Some(m)) => writeln!(out, "board: {b} (detected: {m})")?,
+                    (Some(b), None) => writeln!(
+                        out,
+                        "board: {b} (from --board; the running system's device tree is not this board)"
+                    )?,
+                    (None, _) => writeln!(
+                        out,
+                        "board: none detected (pass --board NAME; 'physreg list' shows the built-in boards)"
+                    )?,
+                }
                 if let Some(m) = &model {
                     writeln!(out, "device-tree model: {m}")?;
                 }
@@ -109,16 +140,24 @@ impl Cmd {
                 )?;
                 writeln!(out, "  lockdown: {}", lockdown.as_deref().unwrap_or("none"))?;
                 if !owners.is_empty() {
-                    writeln!(out, "peripherals (/proc/iomem owner):")?;
+                    writeln!(out, "peripherals (address from; /proc/iomem owner):")?;
                     let w = owners.iter().map(|o| o.0.len()).max().unwrap_or(0);
-                    for (name, base, size, owner) in &owners {
-                        writeln!(out, "  {name:w$} {} +{size:#x}: {owner}", addr(*base))?;
+                    for (name, base, size, origin, owner) in &owners {
+                        writeln!(
+                            out,
+                            "  {name:w$} {} +{size:#x}: {origin}; {owner}",
+                            addr(*base)
+                        )?;
                     }
                 }
             }
             Format::Json => {
                 let mut m = Map::new();
                 m.insert("board".into(), board_name.map_or(Value::Null, Value::from));
+                m.insert(
+                    "detected_by".into(),
+                    matched_by.map_or(Value::Null, Value::from),
+                );
                 m.insert("model".into(), model.map_or(Value::Null, Value::from));
                 m.insert(
                     "compatible".into(),
@@ -145,8 +184,8 @@ impl Cmd {
                 m.insert("lockdown".into(), lockdown.map_or(Value::Null, Value::from));
                 let periphs: Vec<Value> = owners
                     .into_iter()
-                    .map(|(name, base, size, owner)| {
-                        serde_json::json!({"name": name, "base": base, "size": size, "owner": owner})
+                    .map(|(name, base, size, origin, owner)| {
+                        serde_json::json!({"name": name, "base": base, "size": size, "from": origin, "owner": owner})
                     })
                     .collect();
                 m.insert("peripherals".into(), periphs.into());

@@ -61,13 +61,15 @@ pub struct Change {
     pub rmw: bool,
     /// What the other bits are when not read (0, or a write-only register's reset value).
     pub others: u64,
+    /// Bits written as 0 in a read-modify-write (write-one-to-clear fields).
+    pub clear: u64,
 }
 
 impl Change {
     /// The register's new value given its old one (when read).
     pub fn new_value(&self, old: Option<u64>) -> u64 {
         let rest = if self.rmw {
-            old.unwrap_or(self.others)
+            old.map_or(self.others, |v| v & !self.clear)
         } else {
             self.others
         };
@@ -175,6 +177,7 @@ impl Cmd {
                         bits: value,
                         rmw: false,
                         others: 0,
+                        clear: 0,
                         plan: plan.clone(),
                     },
                     Some(mask) => {
@@ -197,6 +200,7 @@ impl Cmd {
                             bits: value,
                             rmw: mask != l.width.mask(),
                             others: 0,
+                            clear: 0,
                             plan: plan.clone(),
                         }
                     }
@@ -219,6 +223,7 @@ impl Cmd {
                     bits: value,
                     rmw: false,
                     others: 0,
+                    clear: 0,
                     plan: plan.clone(),
                 }
             }
@@ -234,11 +239,19 @@ impl Cmd {
                     bail!("{}.{} is read-only: it cannot be written", r.path, f.name);
                 }
                 let value = field_value(f, &r.path, &self.value)?;
-                let (rmw, others) = if r.w1c {
-                    // Writing back the other bits would clear them too.
+                // Read the register first only when another writable field
+                // must keep its value: not for atomic SET/CLR/XOR aliases,
+                // write-only registers (their other bits come from the reset
+                // value) or registers whose other fields are read-only or
+                // write-one-to-clear (a UART data register, a status register).
+                let others_to_keep = r
+                    .fields
+                    .iter()
+                    .any(|g| !g.name.eq_ignore_ascii_case(&f.name) && g.writable && !g.w1c);
+                let (rmw, others) = if r.atomic || !others_to_keep {
                     (false, 0)
                 } else if !r.readable {
-                    (false, r.reset.unwrap_or(0))
+                    (false, r.reset.unwrap_or(0) & !r.w1c_mask())
                 } else {
                     (true, 0)
                 };
@@ -255,6 +268,7 @@ impl Cmd {
                     bits: value << f.lsb,
                     rmw,
                     others,
+                    clear: r.w1c_mask(),
                     plan: plan.clone(),
                 }
             }
