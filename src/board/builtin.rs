@@ -25,20 +25,36 @@ macro_rules! builtin_files {
 }
 
 /// The built-in board files.
-pub static BUILTIN_BOARDS: &[BuiltinFile] =
-    builtin_files!["boards/qemu-virt.toml", "boards/rpi3.toml",];
+pub static BUILTIN_BOARDS: &[BuiltinFile] = builtin_files![
+    "boards/qemu-virt.toml",
+    "boards/rpi1.toml",
+    "boards/rpi3.toml",
+    "boards/rpi4.toml",
+    "boards/rpi5.toml",
+];
 
 /// The built-in layout files; each one's `name` is its file stem.
 pub static BUILTIN_LAYOUTS: &[BuiltinFile] = builtin_files![
     "boards/layouts/bcm2711-gpio.toml",
+    "boards/layouts/bcm2835-aux.toml",
+    "boards/layouts/bcm2835-bsc.toml",
+    "boards/layouts/bcm2835-cm.toml",
     "boards/layouts/bcm2835-gpio.toml",
+    "boards/layouts/bcm2835-mini-uart.toml",
+    "boards/layouts/bcm2835-pwm.toml",
+    "boards/layouts/bcm2835-spi.toml",
+    "boards/layouts/bcm2835-systimer.toml",
+    "boards/layouts/gicv2-cpu.toml",
+    "boards/layouts/gicv2-distributor.toml",
     "boards/layouts/pl011.toml",
     "boards/layouts/pl031.toml",
     "boards/layouts/pl061.toml",
+    "boards/layouts/primecell-id.toml",
     "boards/layouts/qemu-fw-cfg.toml",
+    "boards/layouts/rp1-io-bank0.toml",
+    "boards/layouts/rp1-pads-bank0.toml",
+    "boards/layouts/rp1-sys-rio.toml",
     "boards/layouts/virtio-mmio.toml",
-    "boards/layouts/gicv2-distributor.toml",
-    "boards/layouts/gicv2-cpu.toml",
 ];
 
 fn stem(path: &str) -> &str {

@@ -120,6 +120,9 @@ pub struct Field {
     pub read_side_effects: bool,
     /// Named values, in file order.
     pub values: Vec<EnumValue>,
+    /// A value every write of the register must carry in this field (the
+    /// BCM2835 clock manager's password, 0x5A): read-modify-writes put it in.
+    pub write_value: Option<u64>,
     /// What it is (may be empty).
     pub description: String,
 }
@@ -254,17 +257,31 @@ impl Register {
     }
 
     /// The value a read-modify-write should start from, given the value read:
-    /// write-one-to-clear bits are zeroed so that writing back does not clear them.
+    /// write-one-to-clear and write-only bits are zeroed (writing back a 1
+    /// read from a w1c bit would clear it; a write-only field reads as
+    /// nothing), and fields with a [`write_value`](Field::write_value) get it.
+    /// For a write-only register there is nothing to read: start from 0.
     pub fn rmw_base(&self, read_value: u64) -> u64 {
-        let w1c = self
+        if !self.access.readable()
+            || (self.access == Access::WriteOneToClear && self.fields.is_empty())
+        {
+            return self.apply_write_values(0);
+        }
+        let drop = self
             .fields
             .iter()
-            .filter(|f| f.access == Access::WriteOneToClear)
+            .filter(|f| matches!(f.access, Access::WriteOneToClear | Access::WriteOnly))
             .fold(0, |m, f| m | f.mask());
-        if self.access == Access::WriteOneToClear && self.fields.is_empty() {
-            return 0;
-        }
-        read_value & !w1c
+        self.apply_write_values(read_value & !drop)
+    }
+
+    /// `value` with every field that has a [`write_value`](Field::write_value)
+    /// set to it (for whole-register writes that should carry a password).
+    pub fn apply_write_values(&self, value: u64) -> u64 {
+        self.fields.iter().fold(value, |v, f| match f.write_value {
+            Some(w) => (v & !f.mask()) | ((w << f.lsb) & f.mask()),
+            None => v,
+        })
     }
 }
 

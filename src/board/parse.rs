@@ -514,13 +514,7 @@ pub(crate) fn layout(
         size: size.as_ref().map(|s| s.0),
         registers,
     };
-    check_layout(
-        cx,
-        path,
-        &layout,
-        &lines,
-        size.as_ref().map(|s| s.1.clone()),
-    )?;
+    check_layout(cx, path, &layout, &lines)?;
     Ok(layout)
 }
 
@@ -711,6 +705,7 @@ fn field(
         None => Vec::new(),
         Some(n) => enum_values(cx, n, &t.key("values"))?,
     };
+    let write_value = t.num("write-value")?;
     let arr = array_spec(&mut t, fwidth, MAX_FIELD_COUNT, &name, &name_span)?;
     let last = t.num("last")?;
     let key = t.path.clone();
@@ -727,6 +722,15 @@ fn field(
                     "value {:#x} does not fit in the {fwidth}-bit field",
                     v.value
                 ),
+            ));
+        }
+    }
+    if let Some((w, span)) = &write_value {
+        if fwidth < 64 && w >> fwidth != 0 {
+            return Err(cx.err(
+                span,
+                &join(&key, "write-value"),
+                format!("{w:#x} does not fit in the {fwidth}-bit field"),
             ));
         }
     }
@@ -764,6 +768,7 @@ fn field(
             access,
             read_side_effects,
             values: values.clone(),
+            write_value: write_value.as_ref().map(|w| w.0),
             description: if arr.declared {
                 description.replace("{n}", &index.to_string())
             } else {
@@ -840,7 +845,6 @@ fn check_layout(
     path: &str,
     layout: &Layout,
     spans: &[Range<usize>],
-    size_span: Option<Range<usize>>,
 ) -> Result<(), BoardError> {
     let regs = &layout.registers;
     let mut by_name: HashMap<String, usize> = HashMap::new();
@@ -931,7 +935,6 @@ fn check_layout(
             }
         }
     }
-    let _ = size_span;
     Ok(())
 }
 
@@ -1157,7 +1160,13 @@ fn peripheral(
     t.path = format!("peripheral.{name}");
     let (base, base_span) = t.req_num("base", "the CPU physical address of its first register")?;
     let size = t.num("size")?;
-    let (lname, lspan) = t.req_str("layout", "the name of its register layout")?;
+    let layout_names = t.strings("layout")?;
+    if layout_names.is_empty() {
+        return Err(t.missing(
+            "layout",
+            "the name of its register layout, or a list of them",
+        ));
+    }
     let description = t.text("description")?;
     let device = t.str("device")?;
     let device_base = t.num("device-base")?;
@@ -1173,21 +1182,46 @@ fn peripheral(
     )?;
     t.finish()?;
 
-    let layout = match local.iter().find(|l| l.name.eq_ignore_ascii_case(&lname)) {
-        Some(l) => l.clone(),
-        None => match shared.layout(&lname) {
-            Some(l) => l?,
-            None => {
-                let mut names: Vec<String> = local.iter().map(|l| l.name.clone()).collect();
-                names.extend(shared.names());
-                let near = closest(&lname, names.iter().map(String::as_str), 3);
-                return Err(cx.err(
-                    &lspan,
-                    &join(&key, "layout"),
-                    format!("unknown layout `{lname}`{}", super::error::Suggest(&near)),
-                ));
-            }
-        },
+    let mut parts: Vec<Arc<Layout>> = Vec::new();
+    for (lname, lspan) in &layout_names {
+        let l = match local.iter().find(|l| l.name.eq_ignore_ascii_case(lname)) {
+            Some(l) => l.clone(),
+            None => match shared.layout(lname) {
+                Some(l) => l?,
+                None => {
+                    let mut names: Vec<String> = local.iter().map(|l| l.name.clone()).collect();
+                    names.extend(shared.names());
+                    let near = closest(lname, names.iter().map(String::as_str), 3);
+                    return Err(cx.err(
+                        lspan,
+                        &join(&key, "layout"),
+                        format!("unknown layout `{lname}`{}", super::error::Suggest(&near)),
+                    ));
+                }
+            },
+        };
+        parts.push(l);
+    }
+    let layout = if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        let merged = Layout {
+            name: parts
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect::<Vec<_>>()
+                .join("+"),
+            description: parts[0].description.clone(),
+            size: parts.iter().filter_map(|l| l.size).max(),
+            registers: parts
+                .iter()
+                .flat_map(|l| l.registers.iter().cloned())
+                .collect(),
+        };
+        let span = layout_names[0].1.clone();
+        let spans = vec![span; merged.registers.len()];
+        check_layout(cx, &join(&key, "layout"), &merged, &spans)?;
+        Arc::new(merged)
     };
     let size = match (size, layout.size) {
         (Some((0, s)), _) => return Err(cx.err(&s, &join(&key, "size"), "size must not be 0")),
