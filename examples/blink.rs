@@ -236,7 +236,7 @@ fn blink_rp1(map: &Mapping, base: u64, a: &Args) -> Result<bool, Box<dyn std::er
         let level = gpio.level(a.pin)?;
         ok &= level == high;
         println!(
-            "blink: {} RIO_SYNC_IN bit {} = {} {}",
+            "blink: {} SYNC_IN bit {} = {} {}",
             if high { "set  " } else { "clear" },
             a.pin,
             u8::from(level),

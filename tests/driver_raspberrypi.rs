@@ -407,8 +407,9 @@ fn rp1_output_through_the_atomic_aliases() {
     gpio.make_input(4).unwrap();
     assert_eq!(fake.peek32(0x1_3004), 1 << 4, "RIO_OE CLR alias");
 
-    // RIO_SYNC_IN (+0x8) is the input level.
-    fake.poke32(0x1_0008, 1 << 17);
+    // SYNC_IN (+0xc) is the input level; NOSYNC_IN (+0x8) is not what it reads.
+    fake.poke32(0x1_0008, 1 << 4);
+    fake.poke32(0x1_000c, 1 << 17);
     assert!(gpio.level(17).unwrap());
     assert!(!gpio.level(4).unwrap());
     fake.poke32(0x1_0000, 0xabc);

@@ -71,11 +71,13 @@ pub const MAX_FILES: u32 = 0x4000;
 /// Largest item this driver reads into memory.
 pub const MAX_READ: u32 = 256 << 20;
 
-/// The registers this driver uses, for the board-file cross-check.
+/// The registers this driver uses, for the board-file cross-check. The data
+/// register takes reads of 8 to 64 bits (the driver uses all four); its
+/// natural width is one byte.
 pub const LAYOUT: &[RegInfo] = &[
-    reg_info!("DATA", offset::DATA, 64),
-    reg_info!("SELECTOR", offset::SELECTOR, 16),
-    reg_info!("DMA", offset::DMA, 64),
+    reg_info!("DATA", offset::DATA, 8),
+    reg_info!(big "SELECTOR", offset::SELECTOR, 16),
+    reg_info!(big "DMA", offset::DMA, 64),
 ];
 
 /// What can go wrong talking to fw_cfg.

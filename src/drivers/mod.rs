@@ -23,7 +23,7 @@
 //! boards cannot drift apart.
 
 use crate::map::Mapping;
-use crate::reg::{AccessError, RoReg};
+use crate::reg::{AccessError, Endianness, RoReg};
 use tock_registers::interfaces::Readable;
 
 pub mod bcm_gpio;
@@ -44,6 +44,8 @@ pub struct RegInfo {
     pub offset: u64,
     /// Access width in bits.
     pub bits: u32,
+    /// Byte order (fw_cfg's selector and DMA address are big-endian).
+    pub endian: Endianness,
     /// The fields the driver uses (empty when it uses the register whole).
     pub fields: &'static [FieldInfo],
 }
@@ -79,13 +81,24 @@ macro_rules! field_info {
 }
 pub(crate) use field_info;
 
-/// Builds a [`RegInfo`] with no fields.
+/// Builds a little-endian [`RegInfo`], with or without fields; `big` first
+/// makes it big-endian.
 macro_rules! reg_info {
+    (big $name:literal, $offset:expr, $bits:expr) => {
+        $crate::drivers::RegInfo {
+            name: $name,
+            offset: $offset,
+            bits: $bits,
+            endian: $crate::reg::Endianness::Big,
+            fields: &[],
+        }
+    };
     ($name:literal, $offset:expr, $bits:expr) => {
         $crate::drivers::RegInfo {
             name: $name,
             offset: $offset,
             bits: $bits,
+            endian: $crate::reg::Endianness::Little,
             fields: &[],
         }
     };
@@ -94,6 +107,7 @@ macro_rules! reg_info {
             name: $name,
             offset: $offset,
             bits: $bits,
+            endian: $crate::reg::Endianness::Little,
             fields: &[$($field),*],
         }
     };
@@ -133,6 +147,19 @@ pub const PRIMECELL_CELL_ID: [u8; 4] = [0x0d, 0xf0, 0x05, 0xb1];
 
 /// Offset of PeriphID0 in a PrimeCell block.
 pub const PRIMECELL_ID_OFFSET: u64 = 0xfe0;
+
+/// The identification registers [`PrimeCellId::read`] loads, for the
+/// board-file cross-check (the `primecell-id` layout).
+pub const PRIMECELL_LAYOUT: &[RegInfo] = &[
+    reg_info!("PeriphID0", 0xfe0, 32),
+    reg_info!("PeriphID1", 0xfe4, 32),
+    reg_info!("PeriphID2", 0xfe8, 32),
+    reg_info!("PeriphID3", 0xfec, 32),
+    reg_info!("PCellID0", 0xff0, 32),
+    reg_info!("PCellID1", 0xff4, 32),
+    reg_info!("PCellID2", 0xff8, 32),
+    reg_info!("PCellID3", 0xffc, 32),
+];
 
 impl PrimeCellId {
     /// Reads the eight ID registers of the PrimeCell block at `base` (a

@@ -95,12 +95,12 @@ pub mod fields {
         /// UARTIBRD.
         pub IBRD [
             /// Integer part of the baud rate divisor.
-            BAUD_DIVINT OFFSET(0) NUMBITS(16) []
+            BAUDDIVINT OFFSET(0) NUMBITS(16) []
         ],
         /// UARTFBRD.
         pub FBRD [
             /// Fractional part of the baud rate divisor, in 64ths.
-            BAUD_DIVFRAC OFFSET(0) NUMBITS(6) []
+            BAUDDIVFRAC OFFSET(0) NUMBITS(6) []
         ],
         /// UARTLCR_H.
         pub LCR_H [
@@ -152,7 +152,9 @@ pub mod fields {
 
 use fields::{CR, DR, FBRD, FR, IBRD, LCR_H};
 
-/// The registers and fields this driver uses, for the board-file cross-check.
+/// The registers and fields this driver uses, for the board-file cross-check
+/// (the identification registers are in [`PRIMECELL_LAYOUT`](super::PRIMECELL_LAYOUT):
+/// the Raspberry Pi's UART0 lacks them).
 pub const LAYOUT: &[RegInfo] = &[
     reg_info!(
         "DR",
@@ -186,13 +188,13 @@ pub const LAYOUT: &[RegInfo] = &[
         "IBRD",
         offset::IBRD,
         32,
-        [field_info!("BAUD_DIVINT", IBRD::BAUD_DIVINT)]
+        [field_info!("BAUDDIVINT", IBRD::BAUDDIVINT)]
     ),
     reg_info!(
         "FBRD",
         offset::FBRD,
         32,
-        [field_info!("BAUD_DIVFRAC", FBRD::BAUD_DIVFRAC)]
+        [field_info!("BAUDDIVFRAC", FBRD::BAUDDIVFRAC)]
     ),
     reg_info!(
         "LCR_H",
@@ -227,7 +229,6 @@ pub const LAYOUT: &[RegInfo] = &[
     ),
     reg_info!("IMSC", offset::IMSC, 32),
     reg_info!("ICR", offset::ICR, 32),
-    reg_info!("PeriphID0", offset::PERIPH_ID0, 32),
 ];
 
 /// Size of the PL011's register block.
@@ -423,8 +424,8 @@ impl<'m> Pl011<'m> {
         self.lcr_h.modify(LCR_H::FEN::CLEAR);
         self.imsc.set(0);
         self.icr.set(0x7ff);
-        self.ibrd.write(IBRD::BAUD_DIVINT.val(u32::from(div.ibrd)));
-        self.fbrd.write(FBRD::BAUD_DIVFRAC.val(u32::from(div.fbrd)));
+        self.ibrd.write(IBRD::BAUDDIVINT.val(u32::from(div.ibrd)));
+        self.fbrd.write(FBRD::BAUDDIVFRAC.val(u32::from(div.fbrd)));
         let parity = match format.parity {
             Parity::None => LCR_H::PEN::CLEAR,
             Parity::Even => LCR_H::PEN::SET + LCR_H::EPS::SET,
@@ -455,8 +456,8 @@ impl<'m> Pl011<'m> {
     /// The divisors in IBRD and FBRD.
     pub fn divisors(&self) -> Divisors {
         Divisors {
-            ibrd: self.ibrd.read(IBRD::BAUD_DIVINT) as u16,
-            fbrd: self.fbrd.read(FBRD::BAUD_DIVFRAC) as u8,
+            ibrd: self.ibrd.read(IBRD::BAUDDIVINT) as u16,
+            fbrd: self.fbrd.read(FBRD::BAUDDIVFRAC) as u8,
         }
     }
 

@@ -83,7 +83,6 @@ pub const LAYOUT: &[RegInfo] = &[
     reg_info!("RIS", offset::RIS, 32, [field_info!("RTCRIS", RIS::RTCRIS)]),
     reg_info!("MIS", offset::MIS, 32),
     reg_info!("ICR", offset::ICR, 32),
-    reg_info!("PeriphID0", offset::PERIPH_ID0, 32),
 ];
 
 /// What can go wrong driving a PL031.

@@ -52,6 +52,7 @@ pub const fn data_offset(mask: u8) -> u64 {
 /// The registers this driver uses, for the board-file cross-check.
 pub const LAYOUT: &[RegInfo] = &[
     reg_info!("DATA", offset::DATA, 32),
+    reg_info!("DATA_ALL", offset::DATA_ALL, 32),
     reg_info!("DIR", offset::DIR, 32),
     reg_info!("IS", offset::IS, 32),
     reg_info!("IBE", offset::IBE, 32),
@@ -61,7 +62,6 @@ pub const LAYOUT: &[RegInfo] = &[
     reg_info!("MIS", offset::MIS, 32),
     reg_info!("IC", offset::IC, 32),
     reg_info!("AFSEL", offset::AFSEL, 32),
-    reg_info!("PeriphID0", offset::PERIPH_ID0, 32),
 ];
 
 /// Number of pins.

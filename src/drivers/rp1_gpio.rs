@@ -10,7 +10,7 @@
 //! | offset | block | per pin |
 //! | --- | --- | --- |
 //! | 0x00000 | IO_BANK0 | GPIOn_STATUS at 8n, GPIOn_CTRL at 8n+4 |
-//! | 0x10000 | SYS_RIO0 | bit n of RIO_OUT (0x0), RIO_OE (0x4), RIO_SYNC_IN (0x8) |
+//! | 0x10000 | SYS_RIO0 | bit n of OUT (0x0), OE (0x4), NOSYNC_IN (0x8), SYNC_IN (0xc) |
 //! | 0x20000 | PADS_BANK0 | VOLTAGE_SELECT at 0x0, pad n at 4 + 4n |
 //!
 //! Every RP1 register also appears at three aliases: +0x1000 XORs the
@@ -64,8 +64,11 @@ pub mod offset {
     pub const RIO_OUT: u64 = 0x0;
     /// RIO_OE in SYS_RIO0: output enables.
     pub const RIO_OE: u64 = 0x4;
-    /// RIO_SYNC_IN in SYS_RIO0: input levels, synchronised.
-    pub const RIO_SYNC_IN: u64 = 0x8;
+    /// RIO_NOSYNC_IN in SYS_RIO0: input levels straight from the pads
+    /// (what Linux's pinctrl-rp1 reads).
+    pub const RIO_NOSYNC_IN: u64 = 0x8;
+    /// RIO_SYNC_IN in SYS_RIO0: input levels synchronised to the system clock.
+    pub const RIO_SYNC_IN: u64 = 0xc;
     /// VOLTAGE_SELECT in PADS_BANK0.
     pub const VOLTAGE_SELECT: u64 = 0x0;
     /// Pad n: `PAD_GPIO0 + 4n` in PADS_BANK0.
@@ -174,15 +177,16 @@ pub const LAYOUT_IO_BANK0: &[RegInfo] = &[
 
 /// The SYS_RIO0 registers and their atomic aliases.
 pub const LAYOUT_SYS_RIO0: &[RegInfo] = &[
-    reg_info!("RIO_OUT", offset::RIO_OUT, 32),
-    reg_info!("RIO_OE", offset::RIO_OE, 32),
-    reg_info!("RIO_SYNC_IN", offset::RIO_SYNC_IN, 32),
-    reg_info!("RIO_OUT_XOR", offset::RIO_OUT + alias::XOR, 32),
-    reg_info!("RIO_OUT_SET", offset::RIO_OUT + alias::SET, 32),
-    reg_info!("RIO_OUT_CLR", offset::RIO_OUT + alias::CLR, 32),
-    reg_info!("RIO_OE_XOR", offset::RIO_OE + alias::XOR, 32),
-    reg_info!("RIO_OE_SET", offset::RIO_OE + alias::SET, 32),
-    reg_info!("RIO_OE_CLR", offset::RIO_OE + alias::CLR, 32),
+    reg_info!("OUT", offset::RIO_OUT, 32),
+    reg_info!("OE", offset::RIO_OE, 32),
+    reg_info!("NOSYNC_IN", offset::RIO_NOSYNC_IN, 32),
+    reg_info!("SYNC_IN", offset::RIO_SYNC_IN, 32),
+    reg_info!("OUT_XOR", offset::RIO_OUT + alias::XOR, 32),
+    reg_info!("OUT_SET", offset::RIO_OUT + alias::SET, 32),
+    reg_info!("OUT_CLR", offset::RIO_OUT + alias::CLR, 32),
+    reg_info!("OE_XOR", offset::RIO_OE + alias::XOR, 32),
+    reg_info!("OE_SET", offset::RIO_OE + alias::SET, 32),
+    reg_info!("OE_CLR", offset::RIO_OE + alias::CLR, 32),
 ];
 
 /// The PADS_BANK0 registers of pin 0 and their fields.
@@ -484,7 +488,7 @@ impl<'m> Rp1Gpio<'m> {
         Ok(())
     }
 
-    /// The level of `pin` (RIO_SYNC_IN).
+    /// The level of `pin` (SYNC_IN: synchronised to the system clock).
     pub fn level(&self, pin: u8) -> Result<bool, Rp1Error> {
         Ok(self.sync_in.get() & Self::bit(pin)? != 0)
     }
