@@ -105,10 +105,15 @@ pub struct RegDesc {
     pub atomic: bool,
     /// Reading changes the device (FIFO, read-to-clear).
     pub read_side_effects: bool,
-    /// Reset value.
-    pub reset: Option<u64>,
     /// Fields, lowest bit first.
     pub fields: Vec<FieldDesc>,
+    /// Bits a read-modify-write writes as 0 (write-one-to-clear and
+    /// write-only fields).
+    pub drop_mask: u64,
+    /// Bits every write must carry (a password field), and their values in place.
+    pub fixed_mask: u64,
+    /// See `fixed_mask`.
+    pub fixed_bits: u64,
 }
 
 impl RegDesc {
@@ -122,18 +127,24 @@ impl RegDesc {
             writable: r.access.writable(),
             atomic: r.atomic.is_some(),
             read_side_effects: r.read_side_effects,
-            reset: r.reset,
             fields: r.fields.iter().map(FieldDesc::from_lib).collect(),
+            drop_mask: r
+                .fields
+                .iter()
+                .filter(|f| matches!(f.access, Access::WriteOneToClear | Access::WriteOnly))
+                .fold(0, |m, f| m | f.mask()),
+            fixed_mask: r
+                .fields
+                .iter()
+                .filter(|f| f.write_value.is_some())
+                .fold(0, |m, f| m | f.mask()),
+            fixed_bits: r.apply_write_values(0),
         }
     }
 
-    /// Bits of write-one-to-clear fields: written as 0 in a read-modify-write
-    /// of another field, so that writing back does not clear them.
-    pub fn w1c_mask(&self) -> u64 {
-        self.fields
-            .iter()
-            .filter(|f| f.w1c)
-            .fold(0, |m, f| m | f.mask())
+    /// `value` with the bits every write must carry put in.
+    pub fn with_fixed(&self, value: u64) -> u64 {
+        (value & !self.fixed_mask) | self.fixed_bits
     }
 }
 

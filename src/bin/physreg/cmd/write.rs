@@ -59,20 +59,23 @@ pub struct Change {
     pub bits: u64,
     /// Whether the other bits come from reading the register first.
     pub rmw: bool,
-    /// What the other bits are when not read (0, or a write-only register's reset value).
-    pub others: u64,
     /// Bits written as 0 in a read-modify-write (write-one-to-clear fields).
     pub clear: u64,
+    /// Bits every write carries (a password field) and their values, put in
+    /// before the change's own bits.
+    pub fixed_mask: u64,
+    /// See `fixed_mask`.
+    pub fixed_bits: u64,
 }
 
 impl Change {
     /// The register's new value given its old one (when read).
     pub fn new_value(&self, old: Option<u64>) -> u64 {
-        let rest = if self.rmw {
-            old.map_or(self.others, |v| v & !self.clear)
-        } else {
-            self.others
+        let rest = match old {
+            Some(v) if self.rmw => v & !self.clear,
+            _ => 0,
         };
+        let rest = (rest & !self.fixed_mask) | self.fixed_bits;
         (rest & !self.mask) | self.bits
     }
 }
@@ -176,8 +179,9 @@ impl Cmd {
                         mask: l.width.mask(),
                         bits: value,
                         rmw: false,
-                        others: 0,
                         clear: 0,
+                        fixed_mask: 0,
+                        fixed_bits: 0,
                         plan: plan.clone(),
                     },
                     Some(mask) => {
@@ -199,8 +203,9 @@ impl Cmd {
                             mask,
                             bits: value,
                             rmw: mask != l.width.mask(),
-                            others: 0,
                             clear: 0,
+                            fixed_mask: 0,
+                            fixed_bits: 0,
                             plan: plan.clone(),
                         }
                     }
@@ -218,12 +223,14 @@ impl Cmd {
                 }
                 let value = parse_value(&self.value)?;
                 check_fits(value, r.width, &self.value)?;
+                // A password field the board file declares goes into every write.
                 Change {
                     mask: r.width.mask(),
-                    bits: value,
+                    bits: r.with_fixed(value),
                     rmw: false,
-                    others: 0,
                     clear: 0,
+                    fixed_mask: 0,
+                    fixed_bits: 0,
                     plan: plan.clone(),
                 }
             }
@@ -241,20 +248,15 @@ impl Cmd {
                 let value = field_value(f, &r.path, &self.value)?;
                 // Read the register first only when another writable field
                 // must keep its value: not for atomic SET/CLR/XOR aliases,
-                // write-only registers (their other bits come from the reset
-                // value) or registers whose other fields are read-only or
-                // write-one-to-clear (a UART data register, a status register).
+                // write-only registers (the other bits are written as 0, as
+                // docs/board-format.md says) or registers whose other fields
+                // are read-only or write-one-to-clear (a UART data register,
+                // a status register).
                 let others_to_keep = r
                     .fields
                     .iter()
                     .any(|g| !g.name.eq_ignore_ascii_case(&f.name) && g.writable && !g.w1c);
-                let (rmw, others) = if r.atomic || !others_to_keep {
-                    (false, 0)
-                } else if !r.readable {
-                    (false, r.reset.unwrap_or(0) & !r.w1c_mask())
-                } else {
-                    (true, 0)
-                };
+                let rmw = r.readable && !r.atomic && others_to_keep;
                 if rmw && r.read_side_effects && !force {
                     bail!(
                         "writing the field {}.{} reads {} first, and that read has side effects: pass --force, or write the whole register",
@@ -267,8 +269,9 @@ impl Cmd {
                     mask: f.mask(),
                     bits: value << f.lsb,
                     rmw,
-                    others,
-                    clear: r.w1c_mask(),
+                    clear: r.drop_mask,
+                    fixed_mask: r.fixed_mask,
+                    fixed_bits: r.fixed_bits,
                     plan: plan.clone(),
                 }
             }
