@@ -1,78 +1,83 @@
 //! blink: toggles a GPIO pin on any Raspberry Pi and reads each level back.
 //!
 //! Needs: a Raspberry Pi (1, Zero, 2, 3, 4, 400 or 5) running Linux, or
-//! QEMU's raspi3b. The board is detected from /proc/device-tree/compatible.
-//! On a Pi 1 to 4 it uses /dev/gpiomem when present (no root needed), else
-//! /dev/mem (root; boot with iomem=relaxed if the kernel's pinctrl driver
-//! claims the range). On a Pi 5 it drives RP1's bank 0 through /dev/gpiomem0.
-//! Pin 17 (header pin 11) is free on every model; nothing should be wired to
-//! the pin you blink except an LED and resistor.
+//! QEMU's raspi3b. The board is detected from /proc/device-tree with
+//! `physreg::board::detect`, and the GPIO block's address is confirmed (or
+//! corrected) from the device tree's `reg` and `ranges`. On a Pi 1 to 4 it
+//! uses /dev/gpiomem when present (no root needed), else /dev/mem (root;
+//! boot with iomem=relaxed if the kernel's pinctrl driver claims the range).
+//! On a Pi 5 it drives RP1's bank 0 through /dev/gpiomem0. Pin 17 (header
+//! pin 11) is free on every model; wire nothing to the pin you blink but an
+//! LED and its resistor.
 //!
-//! Shows: `physreg::drivers::bcm_gpio` (GPFSEL function select, GPSET/GPCLR,
-//! GPLEV) and `physreg::drivers::rp1_gpio` (FUNCSEL, pads, SYS_RIO's atomic
-//! SET/CLR aliases, RIO_SYNC_IN). The pin's function is restored at the end.
+//! Shows: board detection, `physreg::drivers::bcm_gpio` (GPFSEL function
+//! select, GPSET/GPCLR, GPLEV) and `physreg::drivers::rp1_gpio` (FUNCSEL,
+//! pads, SYS_RIO's atomic SET/CLR aliases, SYNC_IN). The pin's function is
+//! restored at the end.
 //!
 //! ```text
-//! blink [--pin N] [--count N] [--period-ms MS] [--base ADDR] [--dev PATH]
+//! blink [--pin N] [--count N] [--period-ms MS] [--board NAME] [--dev PATH]
 //!   --pin        BCM GPIO number (default 17)
 //!   --count      level changes (default 10)
 //!   --period-ms  time between changes (default 250)
-//!   --base       GPIO block address, overriding the detected one
-//!   --dev        device to map through, overriding the choice above
+//!   --board      a built-in board name (rpi1, rpi3, rpi4, rpi5...) instead of detecting
+//!   --dev        the device to map through (or a register file), instead of the choice above
 //! ```
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use physreg::board::{detect, Board, Peripheral};
 use physreg::drivers::bcm_gpio::{BcmGpio, Chip, Function};
 use physreg::drivers::rp1_gpio::{self, Rp1Gpio};
 use physreg::map::{Mapping, Mode, Region, Source};
 
-/// The Raspberry Pi SoCs, from the device tree's compatible strings.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Soc {
-    Bcm2835,
-    Bcm2836,
-    Bcm2837,
-    Bcm2711,
-    Bcm2712,
+const DT: &str = "/proc/device-tree";
+
+/// The board, detected (with addresses checked against the device tree) or named.
+fn find_board(name: Option<&str>) -> Result<(Board, String), String> {
+    if let Some(name) = name {
+        let board = Board::find(name).map_err(|e| e.to_string())?;
+        return Ok((board, format!("board {name} as asked")));
+    }
+    let det = detect(Path::new(DT)).ok_or(
+        "no built-in board matches /proc/device-tree: not a Raspberry Pi? (name one with --board)",
+    )?;
+    let mut board = det.board;
+    let relocations = board.apply_device_tree(Path::new(DT));
+    let gpio = relocations
+        .iter()
+        .find(|r| r.peripheral == "gpio" || r.peripheral == "io_bank0")
+        .map(|r| {
+            if r.from_device_tree() {
+                ", GPIO address from the device tree"
+            } else {
+                ", GPIO address from the board file"
+            }
+        })
+        .unwrap_or("");
+    let why = format!(
+        "{}, board {} (matched by {}{gpio})",
+        det.model.as_deref().unwrap_or("Raspberry Pi"),
+        board.name(),
+        det.matched_by
+    );
+    Ok((board, why))
 }
 
-impl Soc {
-    fn detect() -> Result<(Soc, String), String> {
-        let compat = std::fs::read("/proc/device-tree/compatible").map_err(|e| {
-            format!("/proc/device-tree/compatible: {e}: not a device-tree system (use --base and --dev)")
-        })?;
-        let model = std::fs::read_to_string("/proc/device-tree/model")
-            .unwrap_or_default()
-            .trim_end_matches('\0')
-            .to_string();
-        for c in compat.split(|&b| b == 0) {
-            let soc = match c {
-                b"brcm,bcm2835" => Soc::Bcm2835,
-                b"brcm,bcm2836" => Soc::Bcm2836,
-                b"brcm,bcm2837" => Soc::Bcm2837,
-                b"brcm,bcm2711" => Soc::Bcm2711,
-                b"brcm,bcm2712" => Soc::Bcm2712,
-                _ => continue,
-            };
-            return Ok((soc, model));
-        }
-        Err(format!(
-            "not a Raspberry Pi: compatible is {:?}",
-            String::from_utf8_lossy(&compat).replace('\0', " ")
-        ))
-    }
-
-    /// CPU address of the GPIO block (RP1's IO_BANK0 on the BCM2712).
-    fn gpio_base(self) -> u64 {
-        match self {
-            Soc::Bcm2835 => 0x2020_0000,
-            Soc::Bcm2836 | Soc::Bcm2837 => 0x3f20_0000,
-            Soc::Bcm2711 => 0xfe20_0000,
-            Soc::Bcm2712 => 0x1f_000d_0000,
-        }
+/// The source for a peripheral: `--dev` if given (a device under /dev is a
+/// gpiomem-style device, anything else a register file); else its device
+/// file if the kernel offers it; else /dev/mem.
+fn source_for(p: &Peripheral, dev: Option<&Path>) -> (Source, PathBuf) {
+    match dev {
+        Some(d) if d == Path::new("/dev/mem") => (Source::devmem(), d.into()),
+        Some(d) if d.starts_with("/dev") => (Source::gpiomem(d, p.base), d.into()),
+        Some(d) => (Source::file(d, p.base), d.into()),
+        None => match (&p.device, p.device_source()) {
+            (Some(file), Some(src)) if file.path.exists() => (src, file.path.clone()),
+            _ => (Source::devmem(), "/dev/mem".into()),
+        },
     }
 }
 
@@ -88,7 +93,7 @@ struct Args {
     pin: u8,
     count: u32,
     period: Duration,
-    base: Option<u64>,
+    board: Option<String>,
     dev: Option<PathBuf>,
 }
 
@@ -97,7 +102,7 @@ fn parse_args() -> Result<Args, String> {
         pin: 17,
         count: 10,
         period: Duration::from_millis(250),
-        base: None,
+        board: None,
         dev: None,
     };
     let mut it = std::env::args().skip(1);
@@ -111,11 +116,11 @@ fn parse_args() -> Result<Args, String> {
             "--pin" => a.pin = u8::try_from(num("--pin")?).map_err(|_| "no such pin")?,
             "--count" => a.count = u32::try_from(num("--count")?).map_err(|_| "count too large")?,
             "--period-ms" => a.period = Duration::from_millis(num("--period-ms")?),
-            "--base" => a.base = Some(num("--base")?),
+            "--board" => a.board = Some(it.next().ok_or("--board needs a name")?),
             "--dev" => a.dev = Some(it.next().ok_or("--dev needs a path")?.into()),
             _ => {
                 return Err(format!(
-                    "unknown argument {arg}\nusage: blink [--pin N] [--count N] [--period-ms MS] [--base ADDR] [--dev PATH]"
+                    "unknown argument {arg}\nusage: blink [--pin N] [--count N] [--period-ms MS] [--board NAME] [--dev PATH]"
                 ))
             }
         }
@@ -135,47 +140,47 @@ fn main() -> ExitCode {
 }
 
 fn run(a: &Args) -> Result<bool, Box<dyn std::error::Error>> {
-    let (soc, model) = Soc::detect()?;
-    let base = a.base.unwrap_or(soc.gpio_base());
-    let rp1 = soc == Soc::Bcm2712;
-    // The device: as asked; else gpiomem when the kernel offers it; else /dev/mem.
-    let gpiomem = if rp1 { "/dev/gpiomem0" } else { "/dev/gpiomem" };
-    let dev = a.dev.clone().unwrap_or_else(|| {
-        if Path::new(gpiomem).exists() {
-            gpiomem.into()
-        } else {
-            "/dev/mem".into()
+    let (board, why) = find_board(a.board.as_deref())?;
+    // RP1 (Raspberry Pi 5): IO_BANK0, SYS_RIO0 and PADS_BANK0 in one window.
+    if let Some(io) = board.peripheral("io_bank0") {
+        let (source, dev) = source_for(io, a.dev.as_deref());
+        let map = Mapping::open(
+            &source,
+            Region::new(io.base, rp1_gpio::block::SIZE),
+            Mode::ReadWrite,
+        )?;
+        println!(
+            "blink: {why}: RP1 GPIO at {:#x} through {}, pin {}",
+            io.base,
+            dev.display(),
+            a.pin
+        );
+        return blink_rp1(&map, io.base, a);
+    }
+    let gpio = board
+        .peripheral("gpio")
+        .ok_or_else(|| format!("board {} has no peripheral named gpio", board.name()))?;
+    let chip = match gpio.layout.name.as_str() {
+        "bcm2835-gpio" => Chip::Bcm2835,
+        "bcm2711-gpio" => Chip::Bcm2711,
+        other => {
+            return Err(format!("gpio has layout {other}: not a Raspberry Pi GPIO block").into())
         }
-    });
-    let source = if dev == Path::new("/dev/mem") {
-        Source::devmem()
-    } else if dev.starts_with("/dev") {
-        Source::gpiomem(&dev, base)
-    } else {
-        Source::file(&dev, base)
     };
-    let size = if rp1 { rp1_gpio::block::SIZE } else { 0x100 };
-    let map = Mapping::open(&source, Region::new(base, size), Mode::ReadWrite)?;
+    let (source, dev) = source_for(gpio, a.dev.as_deref());
+    let map = Mapping::open(
+        &source,
+        Region::new(gpio.base, chip.block_size()),
+        Mode::ReadWrite,
+    )?;
     println!(
-        "blink: {} ({soc:?}): GPIO at {base:#x} through {}, pin {}",
-        if model.is_empty() {
-            "Raspberry Pi"
-        } else {
-            &model
-        },
+        "blink: {why}: GPIO ({}) at {:#x} through {}, pin {}",
+        gpio.layout.name,
+        gpio.base,
         dev.display(),
         a.pin
     );
-    if rp1 {
-        blink_rp1(&map, base, a)
-    } else {
-        let chip = if soc == Soc::Bcm2711 {
-            Chip::Bcm2711
-        } else {
-            Chip::Bcm2835
-        };
-        blink_bcm(&map, base, chip, a)
-    }
+    blink_bcm(&map, gpio.base, chip, a)
 }
 
 fn blink_bcm(

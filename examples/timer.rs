@@ -1,9 +1,10 @@
 //! timer: a microsecond clock from the Raspberry Pi's system timer, compared
 //! with the kernel's CLOCK_MONOTONIC, and a compare-channel match.
 //!
-//! Needs: root and /dev/mem on a Raspberry Pi 1 to 4 (or QEMU's raspi3b);
-//! the board is detected from /proc/device-tree/compatible. The timer block
-//! is at bus address 0x7e003000 (0x20003000, 0x3f003000 or 0xfe003000).
+//! Needs: root and /dev/mem on a Raspberry Pi 1 to 4 (or QEMU's raspi3b).
+//! The board is detected from /proc/device-tree with `physreg::board::detect`
+//! and the timer's address (bus address 0x7e003000: 0x20003000, 0x3f003000
+//! or 0xfe003000) confirmed from the device tree.
 //!
 //! Shows: `physreg::drivers::bcm_timer`: the 64-bit counter read safely
 //! across the CLO/CHI carry (CHI, CLO, CHI again), how its rate compares
@@ -12,46 +13,44 @@
 //! free) arming and matching.
 //!
 //! ```text
-//! timer [--seconds S] [--base ADDR]     (default 1 second)
+//! timer [--seconds S] [--board NAME]     (default 1 second, board detected)
 //! ```
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use physreg::board::{detect, Board};
 use physreg::drivers::bcm_timer::{SystemTimer, TICKS_PER_SECOND};
 use physreg::map::{Mapping, Mode, Region, Source};
 
-fn parse_num(s: &str) -> Option<u64> {
-    let s = s.replace('_', "");
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
+const DT: &str = "/proc/device-tree";
 
-/// The system timer's CPU address, from the device tree's compatible strings.
-fn detect() -> Result<(u64, String), String> {
-    let compat = std::fs::read("/proc/device-tree/compatible").map_err(|e| {
-        format!("/proc/device-tree/compatible: {e}: not a device-tree system (use --base)")
-    })?;
-    let model = std::fs::read_to_string("/proc/device-tree/model")
-        .unwrap_or_default()
-        .trim_end_matches('\0')
-        .to_string();
-    for c in compat.split(|&b| b == 0) {
-        let base = match c {
-            b"brcm,bcm2835" => 0x2000_3000,
-            b"brcm,bcm2836" | b"brcm,bcm2837" => 0x3f00_3000,
-            b"brcm,bcm2711" => 0xfe00_3000,
-            b"brcm,bcm2712" => 0x10_7c00_3000,
-            _ => continue,
-        };
-        return Ok((base, model));
-    }
-    Err(format!(
-        "not a Raspberry Pi: compatible is {:?} (use --base)",
-        String::from_utf8_lossy(&compat).replace('\0', " ")
-    ))
+/// The system timer's address and a description of the board.
+fn find_timer(name: Option<&str>) -> Result<(u64, String), String> {
+    let (board, what) = match name {
+        Some(n) => (
+            Board::find(n).map_err(|e| e.to_string())?,
+            format!("board {n}"),
+        ),
+        None => {
+            let det = detect(Path::new(DT)).ok_or(
+                "no built-in board matches /proc/device-tree: not a Raspberry Pi? (use --board)",
+            )?;
+            let mut board = det.board;
+            board.apply_device_tree(Path::new(DT));
+            let what = format!(
+                "{}, board {}",
+                det.model.as_deref().unwrap_or("Raspberry Pi"),
+                board.name()
+            );
+            (board, what)
+        }
+    };
+    let timer = board
+        .peripheral("systimer")
+        .ok_or_else(|| format!("board {} has no system timer (systimer)", board.name()))?;
+    Ok((timer.base, what))
 }
 
 fn monotonic_ns() -> u64 {
@@ -68,21 +67,21 @@ fn monotonic_ns() -> u64 {
 
 fn main() -> ExitCode {
     let mut seconds = 1.0f64;
-    let mut base = None;
+    let mut board = None;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match (arg.as_str(), it.next()) {
             ("--seconds", Some(v)) if v.parse::<f64>().is_ok_and(|s| s > 0.0 && s < 3600.0) => {
                 seconds = v.parse().unwrap_or(1.0)
             }
-            ("--base", Some(v)) if parse_num(&v).is_some() => base = parse_num(&v),
+            ("--board", Some(v)) => board = Some(v),
             _ => {
-                eprintln!("usage: timer [--seconds S] [--base ADDR]");
+                eprintln!("usage: timer [--seconds S] [--board NAME]");
                 return ExitCode::from(2);
             }
         }
     }
-    match run(seconds, base) {
+    match run(seconds, board.as_deref()) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
@@ -92,11 +91,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(seconds: f64, base: Option<u64>) -> Result<bool, Box<dyn std::error::Error>> {
-    let (base, model) = match base {
-        Some(b) => (b, String::from("(address given)")),
-        None => detect()?,
-    };
+fn run(seconds: f64, board: Option<&str>) -> Result<bool, Box<dyn std::error::Error>> {
+    let (base, model) = find_timer(board)?;
     let map = Mapping::open(&Source::devmem(), Region::new(base, 0x1c), Mode::ReadWrite)?;
     let timer = SystemTimer::new(&map, base)?;
     let start = timer.now()?;
