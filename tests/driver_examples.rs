@@ -190,3 +190,57 @@ fn virtio_scan_and_fw_cfg_ls_on_register_files() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("no fw_cfg device at 0xa000000"), "{text}");
 }
+
+#[test]
+fn blink_drives_a_named_boards_gpio_in_a_register_file() {
+    // rpi3's GPIO block as a file: the example sets pin 17's function, sets
+    // and clears it, and restores the function. A file's GPLEV0 does not
+    // follow (no pins behind it), so every read-back is a mismatch: exit 1.
+    let fake = Fake::new(0x3f20_0000, 0x1000);
+    fake.poke32(0x04, 0o7 << 21); // GPFSEL1: pin 17 at alt3
+    let path = fake.path.to_str().unwrap();
+    let (out, text) = run(
+        "blink",
+        &[
+            "--board",
+            "rpi3",
+            "--dev",
+            path,
+            "--count",
+            "2",
+            "--period-ms",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("GPIO (bcm2835-gpio) at 0x3f200000"), "{text}");
+    assert!(text.contains("pin 17 was alt3, now output"), "{text}");
+    assert!(text.contains("set   GPLEV0 bit 17 = 0 MISMATCH"), "{text}");
+    assert_eq!(fake.peek32(0x1c), 1 << 17, "GPSET0");
+    assert_eq!(fake.peek32(0x28), 1 << 17, "GPCLR0");
+    assert_eq!(fake.peek32(0x04), 0o7 << 21, "GPFSEL1 restored");
+
+    // A Pi 5's RP1 window: output through SYS_RIO0's SET and CLR aliases.
+    let rp1 = Fake::new(0x1f_000d_0000, 0x3_0000);
+    rp1.poke32(0x8c, 0x1f); // GPIO17_CTRL: FUNCSEL null
+    let path = rp1.path.to_str().unwrap();
+    let (out, text) = run(
+        "blink",
+        &[
+            "--board",
+            "rpi5",
+            "--dev",
+            path,
+            "--count",
+            "2",
+            "--period-ms",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("RP1 GPIO at 0x1f000d0000"), "{text}");
+    assert_eq!(rp1.peek32(0x1_2000), 1 << 17, "OUT_SET alias");
+    assert_eq!(rp1.peek32(0x1_3000), 1 << 17, "OUT_CLR alias");
+    assert_eq!(rp1.peek32(0x1_3004), 1 << 17, "OE_CLR alias: back to input");
+    assert_eq!(rp1.peek32(0x8c), 0x1f, "FUNCSEL restored");
+}
