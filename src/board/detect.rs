@@ -119,10 +119,10 @@ impl Peripheral {
     /// and returns the node's path and its CPU physical range (entry
     /// `dt-reg` of its `reg`, translated through every bus's `ranges`).
     ///
-    /// When several nodes match (a BCM2711 has five PL011s), enabled nodes
-    /// are preferred, then the one at the board file's address, then the one
-    /// agreeing with it in the most low-order address bits (the same offset
-    /// in a moved peripheral block).
+    /// When several nodes match (a BCM2711 has five PL011s), the one at the
+    /// board file's address wins; else the one agreeing with it in the most
+    /// low-order address bits (the same offset in a moved peripheral block);
+    /// then an enabled node (`status` absent or `okay`) over a disabled one.
     pub fn find_in_device_tree(
         &self,
         dt: &DeviceTree,
@@ -138,17 +138,14 @@ impl Peripheral {
                 }
             }
         }
-        if candidates.iter().any(|(_, en)| *en) {
-            candidates.retain(|(_, en)| *en);
-        }
-        let mut found: Vec<(String, PhysRange)> = Vec::new();
+        let mut found: Vec<(String, bool, PhysRange)> = Vec::new();
         let mut first_err = None;
-        for (path, _) in candidates {
+        for (path, enabled) in candidates {
             let Some(node) = dt.node(&path) else { continue };
             match node.translated_reg() {
                 Ok(regs) => {
                     if let Some(r) = regs.get(self.dt_reg_index) {
-                        found.push((path, *r));
+                        found.push((path, enabled, *r));
                     }
                 }
                 Err(e) => {
@@ -163,14 +160,15 @@ impl Peripheral {
             };
         }
         let base = self.base;
-        found.sort_by_key(|(p, r)| {
+        found.sort_by_key(|(p, en, r)| {
             (
                 r.address != base,
                 std::cmp::Reverse((r.address ^ base).trailing_zeros()),
+                !*en,
                 p.clone(),
             )
         });
-        Ok(found.into_iter().next())
+        Ok(found.into_iter().next().map(|(p, _, r)| (p, r)))
     }
 
     /// The base to use on the system whose device tree is at `dt_root`: the
