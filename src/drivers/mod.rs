@@ -1,6 +1,6 @@
 //! Typed drivers for the peripherals the built-in boards carry.
 //!
-//! Each driver works on a [`Mapping`](crate::map::Mapping) and the address of
+//! Each driver works on a [`Mapping`] and the address of
 //! its block. It makes its register handles once, when it is constructed
 //! (that is where bounds, alignment and writability are checked), so every
 //! register access afterwards is one load or one store: no lookup, no lock,
@@ -179,17 +179,17 @@ impl PrimeCellId {
         Ok(id)
     }
 
-    /// The part number (PeriphID1[3:0] and PeriphID0): 0x011 for a PL011.
+    /// The part number (`PeriphID1[3:0]` and PeriphID0): 0x011 for a PL011.
     pub fn part(&self) -> u16 {
         u16::from(self.periph[0]) | (u16::from(self.periph[1] & 0xf) << 8)
     }
 
-    /// The designer code (PeriphID2[3:0] and PeriphID1[7:4]): 0x41 ('A') for Arm.
+    /// The designer code (`PeriphID2[3:0]` and `PeriphID1[7:4]`): 0x41 ('A') for Arm.
     pub fn designer(&self) -> u8 {
         (self.periph[1] >> 4) | ((self.periph[2] & 0xf) << 4)
     }
 
-    /// The revision (PeriphID2[7:4]).
+    /// The revision (`PeriphID2[7:4]`).
     pub fn revision(&self) -> u8 {
         self.periph[2] >> 4
     }

@@ -2,7 +2,7 @@
 //!
 //! Register map from the PrimeCell GPIO (PL061) Technical Reference Manual
 //! (Arm DDI 0190), chapter 3. Eight pins. The data register GPIODATA is
-//! address-masked: it occupies 0x000-0x3FC, and address bits [9:2] of an
+//! address-masked: it occupies 0x000-0x3FC, and address bits `[9:2]` of an
 //! access select which pins it touches. A write to `base + (mask << 2)`
 //! changes only the pins set in `mask`, with no read-modify-write and so no
 //! race with anyone else driving the other pins; a read from there returns
