@@ -5,19 +5,23 @@
 //! its result with write(2), and ends with the raw exit system call. If
 //! register access went through the kernel, the kernel would kill it.
 //!
-//! Needs: Linux. For a device register, root and /dev/mem (the default is
-//! QEMU virt's PL011 UARTPeriphID0 at 0x09000fe0, which reads 0x11; boot
-//! with iomem=relaxed if a driver owns the UART). Any regular file works too:
-//! it is mapped as simulated physical memory with address = file offset, so
-//! `no_syscalls regs.bin` runs anywhere.
+//! Needs: Linux. For a device register, root and /dev/mem, or a gpiomem
+//! device. With no PATH the register comes from the board detected in
+//! /proc/device-tree: a GPIO register through the board's gpiomem device
+//! when the kernel offers one (a Raspberry Pi: no root needed), else the
+//! UART's PrimeCell UARTPeriphID0 (QEMU virt: 0x09000fe0, which reads 0x11),
+//! else GPFSEL0, through /dev/mem (boot with iomem=relaxed when a driver
+//! owns the range); on an unknown board, 0x09000fe0. Any regular file works
+//! too: it is mapped as simulated physical memory with address = file
+//! offset, so `no_syscalls regs.bin` runs anywhere.
 //!
 //! Shows: `Mapping::open` and a typed handle; every access after the map is
 //! one load or store; what it costs (accesses per second).
 //!
 //! ```text
 //! no_syscalls [PATH [ADDRESS]] [--read | --toggle] [--mask M] [--count N] [--cheat]
-//!   PATH     /dev/mem (default), another device file, or a regular file
-//!   ADDRESS  the 32-bit register (default 0x09000fe0 for /dev/mem, 0 for a file)
+//!   PATH     /dev/mem, another device file, or a regular file (default: see above)
+//!   ADDRESS  the 32-bit register (default: see above; 0 for a file)
 //!   --read   read it N times, checking every value equals the first
 //!            (the default for devices)
 //!   --toggle write value ^ M and value alternately, reading each back, then
@@ -54,6 +58,7 @@ use tock_registers::interfaces::{Readable, Writeable};
 const DEFAULT_ADDRESS: u64 = 0x0900_0fe0;
 
 struct Args {
+    source: Source,
     path: PathBuf,
     address: u64,
     toggle: bool,
@@ -102,14 +107,23 @@ fn parse_args() -> Result<Args, String> {
     if positional.len() > 2 {
         return Err(usage().into());
     }
-    let path = PathBuf::from(positional.first().map_or("/dev/mem", String::as_str));
+    let (source, path, default_address) = match positional.first() {
+        None => board_default(),
+        Some(p) if p == "/dev/mem" => (Source::devmem(), PathBuf::from(p), DEFAULT_ADDRESS),
+        Some(p) => (
+            Source::from_path(Path::new(p), 0),
+            PathBuf::from(p),
+            DEFAULT_ADDRESS,
+        ),
+    };
     let is_file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
     let address = match positional.get(1) {
         Some(a) => parse_num(a).ok_or(format!("bad address {a}"))?,
         None if is_file => 0,
-        None => DEFAULT_ADDRESS,
+        None => default_address,
     };
     Ok(Args {
+        source,
         path,
         address,
         toggle: toggle || (!read && is_file),
@@ -117,6 +131,39 @@ fn parse_args() -> Result<Args, String> {
         count,
         cheat,
     })
+}
+
+/// The register to use when none is named, from the board detected in
+/// /proc/device-tree (see the top of the file).
+fn board_default() -> (Source, PathBuf, u64) {
+    let fallback = (Source::devmem(), PathBuf::from("/dev/mem"), DEFAULT_ADDRESS);
+    let Some(det) = physreg::board::detect(Path::new("/proc/device-tree")) else {
+        return fallback;
+    };
+    let mut board = det.board;
+    board.apply_device_tree(Path::new("/proc/device-tree"));
+    let gpio = board
+        .peripheral("gpio")
+        .or_else(|| board.peripheral("io_bank0"));
+    // GPFSEL0 (BCM) or GPIO0_CTRL (RP1): stable values, harmless to read.
+    let gpio_reg =
+        |p: &physreg::board::Peripheral| p.base + p.register("GPIO0_CTRL").map_or(0, |r| r.offset);
+    if let Some(p) = gpio {
+        if let (Some(dev), Some(src)) = (&p.device, p.device_source()) {
+            if dev.path.exists() {
+                return (src, dev.path.clone(), gpio_reg(p));
+            }
+        }
+    }
+    if let Some(uart) = board.peripheral("uart0") {
+        if let Some(id) = uart.register("PeriphID0") {
+            return (Source::devmem(), "/dev/mem".into(), uart.base + id.offset);
+        }
+    }
+    match gpio {
+        Some(p) => (Source::devmem(), "/dev/mem".into(), gpio_reg(p)),
+        None => fallback,
+    }
 }
 
 /// A fixed buffer that `write!` formats into without allocating: after the
@@ -304,17 +351,13 @@ fn main() -> ExitCode {
 enum Never {}
 
 fn run(args: &Args) -> Result<Never, Box<dyn std::error::Error>> {
-    let source = if args.path == Path::new("/dev/mem") {
-        Source::devmem()
-    } else {
-        Source::from_path(&args.path, 0)
-    };
+    let source = &args.source;
     let mode = if args.toggle {
         Mode::ReadWrite
     } else {
         Mode::ReadOnly
     };
-    let map = Mapping::open(&source, Region::new(args.address, 4), mode)?;
+    let map = Mapping::open(source, Region::new(args.address, 4), mode)?;
     let clock = Clock::pick();
     println!(
         "no_syscalls: mapped {} at {:#010x}, 32-bit, {} mode, {} rounds",
