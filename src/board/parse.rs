@@ -99,6 +99,17 @@ impl<'a, 't> Tbl<'a, 't> {
     }
 
     fn missing(&self, key: &str, what: &str) -> BoardError {
+        // A misspelt key is the likelier story than a missing one: say that.
+        for (k, _) in self.entries {
+            let name = k.get_ref().as_str();
+            if !self.asked.contains(&name) && super::error::edit_distance(name, key) <= 2 {
+                return self.cx.err(
+                    &k.span(),
+                    &self.key(name),
+                    format!("unknown key `{name}`; did you mean `{key}`?"),
+                );
+            }
+        }
         self.cx.err(
             &self.span,
             &self.path,
