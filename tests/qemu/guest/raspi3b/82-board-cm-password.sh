@@ -13,7 +13,7 @@ trap 'busybox devmem $div 32 $((0x5a000000 | old))' EXIT
 note "CM_GP0DIV = $old; CM_GP0CTL = $(bb_rd 0x3f101070)"
 assert_num_eq 0 $(( $(bb_rd 0x3f101070) & 0x10 )) "GPCLK0 is not enabled (ENAB = 0)"
 
-bb_wr $div 32 $(( (0x123 << 12) ))
+bb_wr $div 32 $((0x123 << 12))
 assert_num_eq "$old" "$(bb_rd $div)" "GP0DIV after a write without the password"
 physreg write cm.GP0DIV.DIVI 0x123
 assert_num_eq 0x123 $(( ($(bb_rd $div) >> 12) & 0xFFF )) "GP0DIV.DIVI after a write by name"
