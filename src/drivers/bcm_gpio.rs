@@ -472,7 +472,7 @@ impl<'m> BcmGpio<'m> {
             .get(bank)
             .zip(self.clr.get(bank))
             .ok_or(GpioError::BadPin {
-                pin: (bank * 32).min(255) as u8,
+                pin: bank.saturating_mul(32).min(255) as u8,
                 chip: self.chip,
             })?;
         if set != 0 {
