@@ -174,11 +174,16 @@ impl Peripheral {
     /// The base to use on the system whose device tree is at `dt_root`: the
     /// tree's, when a node matches, else the board file's.
     pub fn resolve_base(&self, dt_root: &Path) -> Relocation {
-        let dt = DeviceTree::open(dt_root);
-        let status_base = if self.dt_compatible.is_empty() {
+        self.resolve_base_in(&DeviceTree::open(dt_root))
+    }
+
+    /// [`resolve_base`](Self::resolve_base) in an opened tree (which keeps
+    /// its index of `compatible` strings between calls).
+    pub fn resolve_base_in(&self, dt: &DeviceTree) -> Relocation {
+        let (status, base) = if self.dt_compatible.is_empty() {
             (RelocationStatus::NoCompatible, self.base)
         } else {
-            match self.find_in_device_tree(&dt) {
+            match self.find_in_device_tree(dt) {
                 Ok(Some((node, r))) if r.address == self.base => {
                     (RelocationStatus::Confirmed { node }, r.address)
                 }
@@ -195,8 +200,8 @@ impl Peripheral {
         };
         Relocation {
             peripheral: self.name.clone(),
-            base: status_base.1,
-            status: status_base.0,
+            base,
+            status,
         }
     }
 }
@@ -205,10 +210,11 @@ impl Board {
     /// Moves every peripheral the device tree at `dt_root` places elsewhere
     /// to the tree's address, and says for each where its base came from.
     pub fn apply_device_tree(&mut self, dt_root: &Path) -> Vec<Relocation> {
+        let dt = DeviceTree::open(dt_root);
         let relocations: Vec<Relocation> = self
             .peripherals
             .iter()
-            .map(|p| p.resolve_base(dt_root))
+            .map(|p| p.resolve_base_in(&dt))
             .collect();
         for r in &relocations {
             if matches!(r.status, RelocationStatus::Moved { .. }) {

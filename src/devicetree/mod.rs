@@ -25,7 +25,9 @@
 //! # Ok::<(), physreg::devicetree::DtError>(())
 //! ```
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use thiserror::Error;
 
@@ -78,15 +80,31 @@ pub enum DtError {
 }
 
 /// A device tree in a folder (`/proc/device-tree`, or one a test built).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The first [`find_compatible`](Self::find_compatible) walks the tree once
+/// and remembers every node's `compatible`; later searches use that index.
+#[derive(Clone, Debug)]
 pub struct DeviceTree {
     root: PathBuf,
+    /// `compatible` string to node paths, in path order.
+    index: OnceLock<HashMap<String, Vec<String>>>,
 }
+
+impl PartialEq for DeviceTree {
+    fn eq(&self, other: &Self) -> bool {
+        self.root == other.root
+    }
+}
+
+impl Eq for DeviceTree {}
 
 impl DeviceTree {
     /// The tree under `root`.
     pub fn open(root: impl Into<PathBuf>) -> Self {
-        DeviceTree { root: root.into() }
+        DeviceTree {
+            root: root.into(),
+            index: OnceLock::new(),
+        }
     }
 
     /// The running system's tree (`/proc/device-tree`).
@@ -134,15 +152,32 @@ impl DeviceTree {
 
     /// Every node whose `compatible` lists `compatible`, in path order.
     pub fn find_compatible(&self, compatible: &str) -> Vec<Node<'_>> {
-        let mut found = Vec::new();
-        let mut visited = 0usize;
-        self.walk(&self.root(), 0, &mut visited, &mut |n| {
-            if n.strings("compatible").iter().any(|c| c == compatible) {
-                found.push(n.clone());
+        let index = self.index.get_or_init(|| {
+            let mut index: HashMap<String, Vec<String>> = HashMap::new();
+            let mut visited = 0usize;
+            self.walk(&self.root(), 0, &mut visited, &mut |n| {
+                for c in n.strings("compatible") {
+                    index.entry(c).or_default().push(n.path.clone());
+                }
+            });
+            for paths in index.values_mut() {
+                paths.sort();
+                paths.dedup();
             }
+            index
         });
-        found.sort_by(|a, b| a.path.cmp(&b.path));
-        found
+        index
+            .get(compatible)
+            .map(|paths| {
+                paths
+                    .iter()
+                    .map(|p| Node {
+                        tree: self,
+                        path: p.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn walk<'t>(
