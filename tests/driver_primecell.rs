@@ -140,6 +140,14 @@ fn pl011_enable_with_a_bad_rate_touches_nothing() {
     let map = fake.map();
     let uart = Pl011::new(&map, UART).unwrap();
     assert!(uart.enable(4_000_000, 0, Format::default()).is_err());
+    let nine = Format {
+        data_bits: 9,
+        ..Format::default()
+    };
+    assert_eq!(
+        uart.enable(4_000_000, 9600, nine),
+        Err(Pl011Error::BadFormat(9))
+    );
     assert_eq!(fake.peek32(0x30), 0x301, "CR untouched");
 }
 
@@ -331,7 +339,7 @@ fn pl031_id() {
         fake.poke32(0xfe0 + 4 * i as u64, b);
     }
     let map = fake.map();
-    let id = Pl031::new(&map, RTC).unwrap().id(&map).unwrap();
+    let id = Pl031::new(&map, RTC).unwrap().id().unwrap();
     assert_eq!((id.part(), id.designer(), id.revision()), (0x031, 0x41, 0));
     assert_eq!(id.periph_id(), 0x0004_1031);
 }

@@ -249,6 +249,9 @@ pub enum Pl011Error {
         /// The rate asked for.
         baud: u32,
     },
+    /// A frame format the UART cannot make.
+    #[error("a PL011 frame has 5 to 8 data bits, not {0}")]
+    BadFormat(u8),
     /// The transmit FIFO stayed full (or the UART stayed busy) for the whole spin budget.
     #[error("the UART at {base:#x} stayed {what} for {polls} polls: is it enabled (CR.UARTEN, CR.TXE) and is its clock running?")]
     Timeout {
@@ -365,6 +368,7 @@ impl RxByte {
 /// A PL011 UART at a fixed address in a writable mapping.
 #[derive(Clone, Copy, Debug)]
 pub struct Pl011<'m> {
+    map: &'m Mapping,
     base: u64,
     dr: RwReg<'m, u32, DR::Register>,
     fr: RoReg<'m, u32, FR::Register>,
@@ -383,6 +387,7 @@ impl<'m> Pl011<'m> {
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, Pl011Error> {
         check_block(map, base, offset::DMACR + 4)?;
         Ok(Pl011 {
+            map,
             base,
             dr: map.reg(base + offset::DR)?,
             fr: map.reg(base + offset::FR)?,
@@ -417,7 +422,8 @@ impl<'m> Pl011<'m> {
             5 => LCR_H::WLEN::Bits5,
             6 => LCR_H::WLEN::Bits6,
             7 => LCR_H::WLEN::Bits7,
-            _ => LCR_H::WLEN::Bits8,
+            8 => LCR_H::WLEN::Bits8,
+            n => return Err(Pl011Error::BadFormat(n)),
         };
         self.cr.modify(CR::UARTEN::CLEAR);
         self.wait_idle()?;
@@ -516,8 +522,9 @@ impl<'m> Pl011<'m> {
     }
 
     /// The PrimeCell identification registers.
-    pub fn id(&self, map: &Mapping) -> Result<PrimeCellId, AccessError> {
-        PrimeCellId::read(map, self.base)
+    /// (QEMU's PL011 has them; the Raspberry Pi's UART0 does not.)
+    pub fn id(&self) -> Result<PrimeCellId, AccessError> {
+        PrimeCellId::read(self.map, self.base)
     }
 
     fn wait_idle(&self) -> Result<(), Pl011Error> {

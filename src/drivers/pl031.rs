@@ -100,6 +100,7 @@ pub enum Pl031Error {
 /// A PL031 RTC at a fixed address in a writable mapping.
 #[derive(Clone, Copy, Debug)]
 pub struct Pl031<'m> {
+    map: &'m Mapping,
     base: u64,
     dr: RoReg<'m, u32>,
     mr: RwReg<'m, u32>,
@@ -115,6 +116,7 @@ impl<'m> Pl031<'m> {
     pub fn new(map: &'m Mapping, base: u64) -> Result<Self, Pl031Error> {
         check_block(map, base, offset::ICR + 4)?;
         Ok(Pl031 {
+            map,
             base,
             dr: map.reg(base + offset::DR)?,
             mr: map.reg(base + offset::MR)?,
@@ -198,7 +200,7 @@ impl<'m> Pl031<'m> {
     }
 
     /// The PrimeCell identification registers (PeriphID 0x00041031 on Arm's part).
-    pub fn id(&self, map: &Mapping) -> Result<PrimeCellId, AccessError> {
-        PrimeCellId::read(map, self.base)
+    pub fn id(&self) -> Result<PrimeCellId, AccessError> {
+        PrimeCellId::read(self.map, self.base)
     }
 }
