@@ -2,9 +2,12 @@
 //! over `physreg::board`. Owned copies of what a command needs, so that a
 //! resolved name outlives the borrow of the board.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use physreg::board::{self as lib, Access, Field, Peripheral, Register, Relocation};
+use physreg::board::{
+    self as lib, Access, Field, Peripheral, Register, Relocation, RelocationStatus,
+};
 use physreg::reg::{Endianness, Width};
 
 /// A peripheral's address window.
@@ -157,40 +160,116 @@ pub enum Resolved {
     Field(RegDesc, FieldDesc),
 }
 
-/// A loaded board, with where its addresses came from.
+/// A loaded board. When it is the running system's, a peripheral's address
+/// is looked up in the device tree the first time the peripheral is used
+/// (walking the tree for every peripheral at once is slow on small boards).
 #[derive(Debug)]
 pub struct Board {
-    inner: lib::Board,
-    /// Per peripheral, whether the device tree confirmed or moved its base.
-    pub relocations: Vec<Relocation>,
+    inner: RefCell<lib::Board>,
+    /// The device tree the board was matched against, if any.
+    dt_root: Option<PathBuf>,
+    /// Peripherals already looked up in the device tree.
+    relocated: RefCell<Vec<Relocation>>,
     /// How the board was recognised, when detected.
     pub matched_by: Option<String>,
 }
 
 impl Board {
+    fn new(inner: lib::Board, dt_root: Option<PathBuf>, matched_by: Option<String>) -> Self {
+        Board {
+            inner: RefCell::new(inner),
+            dt_root,
+            relocated: RefCell::new(Vec::new()),
+            matched_by,
+        }
+    }
+
     /// The board's name.
-    pub fn name(&self) -> &str {
-        self.inner.name()
+    pub fn name(&self) -> String {
+        self.inner.borrow().name().to_string()
     }
 
-    /// The library's board.
-    pub fn lib(&self) -> &lib::Board {
-        &self.inner
+    /// Looks the peripheral `name` up in the device tree (once).
+    fn relocate(&self, name: &str) {
+        let Some(root) = &self.dt_root else { return };
+        if self
+            .relocated
+            .borrow()
+            .iter()
+            .any(|r| r.peripheral.eq_ignore_ascii_case(name))
+        {
+            return;
+        }
+        let reloc = match self.inner.borrow().peripheral(name) {
+            Some(p) => p.resolve_base(root),
+            None => return,
+        };
+        if matches!(reloc.status, RelocationStatus::Moved { .. }) {
+            self.inner
+                .borrow_mut()
+                .set_base(&reloc.peripheral, reloc.base);
+        }
+        self.relocated.borrow_mut().push(reloc);
     }
 
-    /// The peripheral window holding `[addr, addr + len)`.
+    /// Looks every peripheral up in the device tree.
+    fn relocate_all(&self) {
+        let names: Vec<String> = self
+            .inner
+            .borrow()
+            .peripherals()
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        for n in names {
+            self.relocate(&n);
+        }
+    }
+
+    /// The library's board, every peripheral at its device-tree address.
+    pub fn lib(&self) -> std::cell::Ref<'_, lib::Board> {
+        self.relocate_all();
+        self.inner.borrow()
+    }
+
+    /// Where each peripheral's address came from (device tree or board file).
+    pub fn relocations(&self) -> Vec<Relocation> {
+        self.relocate_all();
+        self.relocated.borrow().clone()
+    }
+
+    /// The peripheral window holding `[addr, addr + len)`. The board file's
+    /// windows are tried first; the whole device tree is read only when the
+    /// address is in none of them or its peripheral has moved.
     pub fn window_of(&self, addr: u64, len: u64) -> Option<Window> {
-        self.inner.peripheral_at(addr, len).map(window)
+        let candidate = self
+            .inner
+            .borrow()
+            .peripheral_at(addr, len)
+            .map(|p| p.name.clone());
+        if let Some(name) = candidate {
+            self.relocate(&name);
+            if let Some(w) = self.inner.borrow().peripheral_at(addr, len).map(window) {
+                if w.name == name || self.dt_root.is_none() {
+                    return Some(w);
+                }
+            }
+        }
+        self.relocate_all();
+        self.inner.borrow().peripheral_at(addr, len).map(window)
     }
 
     /// Every peripheral window.
     pub fn windows(&self) -> Vec<Window> {
-        self.inner.peripherals().iter().map(window).collect()
+        self.lib().peripherals().iter().map(window).collect()
     }
 
     /// Resolves `peripheral.REGISTER[.FIELD]`.
     pub fn resolve(&self, name: &str) -> anyhow::Result<Resolved> {
-        let r = self.inner.resolve(name)?;
+        let periph = self.inner.borrow().resolve(name)?.peripheral.name.clone();
+        self.relocate(&periph);
+        let inner = self.inner.borrow();
+        let r = inner.resolve(name)?;
         let reg = RegDesc::from_lib(r.peripheral, r.register);
         Ok(match r.field {
             None => Resolved::Register(reg),
@@ -201,7 +280,15 @@ impl Board {
     /// Every register of a peripheral except aliases (a usage error naming
     /// the closest peripherals when there is none of that name).
     pub fn peripheral_registers(&self, peripheral: &str) -> anyhow::Result<Vec<RegDesc>> {
-        let p = self.inner.find_peripheral(peripheral)?;
+        let name = self
+            .inner
+            .borrow()
+            .find_peripheral(peripheral)?
+            .name
+            .clone();
+        self.relocate(&name);
+        let inner = self.inner.borrow();
+        let p = inner.find_peripheral(&name)?;
         Ok(p.layout
             .registers
             .iter()
@@ -223,31 +310,23 @@ fn window(p: &Peripheral) -> Window {
 /// Loads a built-in board by name or a board file by path. When the device
 /// tree at `dt_root` is of the same board, its peripheral addresses are used.
 pub fn load(spec: &str, dt_root: Option<&Path>) -> anyhow::Result<Board> {
-    let mut inner = lib::Board::find(spec)?;
-    let mut relocations = Vec::new();
-    let mut matched_by = None;
-    if let Some(root) = dt_root {
-        if let Some(d) = lib::detect_among(std::slice::from_ref(&inner), root) {
-            relocations = inner.apply_device_tree(root);
-            matched_by = Some(d.matched_by);
-        }
-    }
-    Ok(Board {
-        inner,
-        relocations,
-        matched_by,
+    let inner = lib::Board::find(spec)?;
+    let detection = dt_root.and_then(|root| {
+        lib::detect_among(std::slice::from_ref(&inner), root).map(|d| (root, d.matched_by))
+    });
+    Ok(match detection {
+        Some((root, m)) => Board::new(inner, Some(root.to_path_buf()), Some(m)),
+        None => Board::new(inner, None, None),
     })
 }
 
-/// Detects the running board from a device-tree folder, with its peripheral
-/// addresses taken from the tree.
+/// Detects the running board from a device-tree folder; its peripheral
+/// addresses are then taken from the tree.
 pub fn detect(root: &Path) -> Option<Board> {
     let d = lib::detect(root)?;
-    let mut inner = d.board;
-    let relocations = inner.apply_device_tree(root);
-    Some(Board {
-        inner,
-        relocations,
-        matched_by: Some(d.matched_by),
-    })
+    Some(Board::new(
+        d.board,
+        Some(root.to_path_buf()),
+        Some(d.matched_by),
+    ))
 }

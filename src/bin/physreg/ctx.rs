@@ -50,6 +50,8 @@ pub struct Ctx {
     locker: Option<Rc<Locker>>,
     iomem: Option<Option<Iomem>>,
     board: Option<Option<Board>>,
+    /// Drivers already warned about.
+    warned: Vec<String>,
 }
 
 impl Ctx {
@@ -61,6 +63,7 @@ impl Ctx {
             locker: None,
             iomem: None,
             board: None,
+            warned: Vec::new(),
         }
     }
 
@@ -141,12 +144,20 @@ impl Ctx {
         len: u64,
         write: bool,
     ) -> anyhow::Result<(Source, Region)> {
-        let window: Option<Window> =
-            self.board()?
-                .and_then(|b| b.window_of(addr, len))
-                .filter(|w| {
-                    w.base <= addr && addr.saturating_add(len) <= w.base.saturating_add(w.size)
-                });
+        // Address accesses do not load the board (detection parses the
+        // built-in boards and reads the device tree), unless /dev/mem is out
+        // of reach and a peripheral's own device file (/dev/gpiomem) may serve.
+        if self.board.is_none() && self.globals.device.is_none() && !can_open_devmem(write) {
+            self.board()?;
+        }
+        let window: Option<Window> = self
+            .board
+            .as_ref()
+            .and_then(Option::as_ref)
+            .and_then(|b| b.window_of(addr, len))
+            .filter(|w| {
+                w.base <= addr && addr.saturating_add(len) <= w.base.saturating_add(w.size)
+            });
         let page = page_size() as u64;
         let page_base = addr & !(page - 1);
         let page_end = addr.saturating_add(len).div_ceil(page).saturating_mul(page);
@@ -281,10 +292,14 @@ impl Ctx {
                 "refusing to write {}: it is System RAM (per /proc/iomem), and a stray store there corrupts the running kernel; pass --force if you really mean it",
                 addr(a)
             ),
-            Some(RangeStatus::Claimed(owner)) => eprintln!(
-                "physreg: warning: {} is claimed by the kernel driver '{owner}' (per /proc/iomem): the driver may undo or be confused by this write",
-                addr(a)
-            ),
+            // Once per driver and process: a batch of UART writes warns once.
+            Some(RangeStatus::Claimed(owner)) if !self.warned.contains(&owner) => {
+                eprintln!(
+                    "physreg: warning: {} is claimed by the kernel driver '{owner}' (per /proc/iomem): the driver may undo or be confused by this write",
+                    addr(a)
+                );
+                self.warned.push(owner);
+            }
             _ => {}
         }
         if !force && board_windows {

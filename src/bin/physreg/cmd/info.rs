@@ -34,14 +34,16 @@ impl Cmd {
         let model = dt_string(&dt.join("model"));
         let compatible = dt_string(&dt.join("compatible"));
         let board = ctx.board()?;
-        let board_name = board.map(|b| b.name().to_string());
+        let board_name = board.map(|b| b.name());
+        let relocations = board.map(|b| b.relocations()).unwrap_or_default();
         let matched_by = board.and_then(|b| b.matched_by.clone());
         let windows = board.map(|b| b.windows()).unwrap_or_default();
         let origins: Vec<String> = windows
             .iter()
             .map(|w| {
-                board
-                    .and_then(|b| b.relocations.iter().find(|r| r.peripheral == w.name))
+                relocations
+                    .iter()
+                    .find(|r| r.peripheral == w.name)
                     .map(|r| match &r.status {
                         RelocationStatus::Confirmed { node } => format!("device tree {node}"),
                         RelocationStatus::Moved { node, file_base } => {

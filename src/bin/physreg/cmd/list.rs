@@ -47,7 +47,7 @@ impl Cmd {
     pub fn run(self, ctx: &mut Ctx, out: &mut impl Write) -> anyhow::Result<()> {
         let format = ctx.format();
         let items = match (self.boards, ctx.board()?) {
-            (false, Some(b)) => list_board(b.lib(), self.pattern.as_deref())?,
+            (false, Some(b)) => list_board(&b.lib(), self.pattern.as_deref())?,
             _ => list_boards(self.pattern.as_deref())?,
         };
         for item in items {
