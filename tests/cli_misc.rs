@@ -87,3 +87,12 @@ fn every_command_without_a_device_fails_cleanly() {
         assert!(line.contains("/dev/mem"), "{args:?}: {line}");
     }
 }
+
+#[test]
+fn gpiomem_needs_a_base_or_a_board() {
+    // /dev/gpiomem maps the GPIO block at offset 0: without --base or a board
+    // physreg cannot tell which address that is.
+    let r = run(["--device", "/dev/gpiomem", "read", "0x3f200000"]);
+    let line = r.fails(2);
+    assert!(line.contains("--base"), "{line}");
+}

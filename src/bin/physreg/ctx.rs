@@ -87,7 +87,11 @@ impl Ctx {
                     let live = self.globals.device_tree.is_some() || self.is_devmem();
                     Some(board::load(spec, live.then_some(root.as_path()))?)
                 }
-                None if self.globals.device.is_none() || self.globals.device_tree.is_some() => {
+                // The running system's board: for /dev/mem and the other
+                // device files of this system, not for a regular file.
+                None if self.globals.device_tree.is_some()
+                    || is_none_or_dev(self.globals.device.as_deref()) =>
+                {
                     board::detect(self.device_tree_root())
                 }
                 None => None,
@@ -147,7 +151,11 @@ impl Ctx {
         // Address accesses do not load the board (detection parses the
         // built-in boards and reads the device tree), unless /dev/mem is out
         // of reach and a peripheral's own device file (/dev/gpiomem) may serve.
-        if self.board.is_none() && self.globals.device.is_none() && !can_open_devmem(write) {
+        let gpiomem_without_base =
+            self.globals.base.is_none() && self.globals.device.as_deref().is_some_and(is_gpiomem);
+        if self.board.is_none()
+            && ((self.globals.device.is_none() && !can_open_devmem(write)) || gpiomem_without_base)
+        {
             self.board()?;
         }
         let window: Option<Window> = self
@@ -170,6 +178,10 @@ impl Ctx {
                         Some((_, dev_base)) => *dev_base,
                         None => w.base,
                     },
+                    (None, None) if is_gpiomem(dev) => bail!(crate::error::UsageError(format!(
+                        "{}: which physical address is its offset 0? Pass --base ADDRESS, or --board NAME for a board whose GPIO block it maps",
+                        dev.display()
+                    ))),
                     (None, _) => 0,
                 };
                 Source::from_path(dev, base)
@@ -338,6 +350,14 @@ fn can_open_devmem(write: bool) -> bool {
     };
     // SAFETY: access() with a NUL-terminated path literal.
     unsafe { libc::access(c"/dev/mem".as_ptr(), mode) == 0 }
+}
+
+/// Whether a `--device` path is absent or a device of this system (under /dev).
+fn is_none_or_dev(device: Option<&Path>) -> bool {
+    match device {
+        None => true,
+        Some(p) => p.starts_with("/dev/"),
+    }
 }
 
 fn is_gpiomem(path: &Path) -> bool {

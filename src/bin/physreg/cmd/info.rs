@@ -69,6 +69,7 @@ impl Cmd {
             .map(str::to_string);
         let lockdown = lockdown();
         let (strict, io_strict) = kernel_config();
+        let strict = strict.or_else(|| probe_strict_devmem(iomem.as_ref()));
         let owners: Vec<(String, u64, u64, String, String)> = windows
             .iter()
             .zip(origins)
@@ -242,6 +243,26 @@ fn device_files() -> Vec<DeviceFile> {
             DeviceFile { path, status }
         })
         .collect()
+}
+
+/// STRICT_DEVMEM found by trying: map (never touch) a page of System RAM
+/// read-only through /dev/mem. The kernel refuses it exactly when the option is on.
+fn probe_strict_devmem(iomem: Option<&Iomem>) -> Option<String> {
+    use physreg::map::{MapError, Mapping, Mode, Region, Source};
+    let ram = iomem?
+        .entries()
+        .iter()
+        .find(|e| e.is_system_ram() && e.end > e.start && e.start != 0)?;
+    let page = physreg::map::page_size() as u64;
+    let start = ram.start.div_ceil(page) * page;
+    if start.checked_add(page)? > ram.end.saturating_add(1) {
+        return None;
+    }
+    match Mapping::open(&Source::devmem(), Region::new(start, page), Mode::ReadOnly) {
+        Ok(_) => Some("off (probed: System RAM can be mapped)".into()),
+        Err(MapError::Denied { .. }) => Some("on (probed: mapping System RAM is refused)".into()),
+        Err(_) => None,
+    }
 }
 
 /// The lockdown mode in force, if any.

@@ -13,6 +13,7 @@ gpio=$(echo "$OUT" | grep '^  gpio ')
 assert_contains "0x3F200000" "$gpio" "GPIO base"
 assert_contains "device tree /soc/gpio@7e200000" "$gpio" "GPIO base from"
 assert_contains "/dev/mem: usable" "$OUT"
+assert_contains "STRICT_DEVMEM: on (probed" "$OUT"
 assert_contains "iomem= on the kernel command line: iomem=relaxed" "$OUT"
 json=$(physreg --format json info)
 assert_contains '"board":"rpi3"' "$json"
