@@ -249,13 +249,19 @@ fn device_files() -> Vec<DeviceFile> {
 /// read-only through /dev/mem. The kernel refuses it exactly when the option is on.
 fn probe_strict_devmem(iomem: Option<&Iomem>) -> Option<String> {
     use physreg::map::{MapError, Mapping, Mode, Region, Source};
-    let ram = iomem?
+    let iomem = iomem?;
+    // All-zero addresses: not root, nothing to probe with.
+    if iomem.status(0, 1) == RangeStatus::Hidden {
+        return None;
+    }
+    let ram = iomem
         .entries()
         .iter()
-        .find(|e| e.is_system_ram() && e.end > e.start && e.start != 0)?;
+        .find(|e| e.is_system_ram() && e.end > e.start)?;
     let page = physreg::map::page_size() as u64;
-    let start = ram.start.div_ceil(page) * page;
-    if start.checked_add(page)? > ram.end.saturating_add(1) {
+    // A page from the middle of the range, away from firmware's low pages.
+    let start = (ram.start + (ram.end - ram.start) / 2) & !(page - 1);
+    if start < ram.start || start.checked_add(page)? > ram.end.saturating_add(1) {
         return None;
     }
     match Mapping::open(&Source::devmem(), Region::new(start, page), Mode::ReadOnly) {
