@@ -139,3 +139,53 @@ fn hundreds_of_lines_in_one_process() {
         assert_eq!(u64::from(m.peek32(0x1000 + 4 * i)), last);
     }
 }
+
+/// The mappings stay open across lines: a batch of 300 accesses to one page
+/// makes about as many mmap calls as a batch of one (counted with strace,
+/// when it is installed).
+#[test]
+fn mappings_stay_open_across_lines() {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("strace not installed: mapping count not checked");
+        return;
+    }
+    let m = Mem::new(0x2000);
+    let count = |script: &str| -> usize {
+        let out_file = m.dir.path().join("strace.out");
+        let mut c = std::process::Command::new("strace");
+        c.arg("-f")
+            .arg("-e")
+            .arg("trace=mmap")
+            .arg("-o")
+            .arg(&out_file);
+        c.arg(cli_util::BIN)
+            .arg("--device")
+            .arg(&m.path)
+            .arg("batch");
+        c.env("PHYSREG_LOCK_FILE", m.dir.path().join("physreg.lock"));
+        let r = cli_util::run_with_stdin(c, script.as_bytes());
+        r.ok();
+        let trace = std::fs::read_to_string(&out_file).unwrap();
+        // Mappings of the device: shared, with a file descriptor.
+        trace.lines().filter(|l| l.contains("MAP_SHARED")).count()
+    };
+    let one = count("read 0x1000\n");
+    let mut many = String::new();
+    for i in 0..150 {
+        many.push_str(&format!(
+            "read {:#x}\nwrite {:#x} {i}\n",
+            0x1000 + 4 * (i % 64),
+            0x1100 + 4 * (i % 32)
+        ));
+    }
+    let lots = count(&many);
+    assert!(one >= 1, "the device is mapped");
+    assert!(
+        lots <= one + 2,
+        "{lots} device mappings for 300 lines (one line: {one})"
+    );
+}

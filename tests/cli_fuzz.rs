@@ -104,8 +104,9 @@ proptest! {
     }
 }
 
-/// Inputs that once failed, kept as regression tests (each used to panic,
-/// be accepted, or misparse).
+/// Edge cases of the grammar, kept as regression tests. Any input a property
+/// test above ever finds failing is added here (proptest also records it
+/// under proptest-regressions/).
 #[test]
 fn regressions() {
     // Multi-byte characters after digits (slicing in the error message).
