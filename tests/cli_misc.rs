@@ -9,11 +9,36 @@ use cli_util::run;
 fn help_and_version() {
     let h = run(["--help"]);
     let text = h.ok();
-    for cmd in ["read", "write", "dump", "watch", "list", "info", "batch", "devmem", "completions", "man"] {
-        assert!(text.contains(&format!("  {cmd} ")), "{cmd} missing from help: {text}");
+    for cmd in [
+        "read",
+        "write",
+        "dump",
+        "watch",
+        "list",
+        "info",
+        "batch",
+        "devmem",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            text.contains(&format!("  {cmd} ")),
+            "{cmd} missing from help: {text}"
+        );
     }
     assert!(text.contains("Exit codes"), "{text}");
-    for cmd in ["read", "write", "dump", "watch", "list", "info", "batch", "devmem", "completions", "man"] {
+    for cmd in [
+        "read",
+        "write",
+        "dump",
+        "watch",
+        "list",
+        "info",
+        "batch",
+        "devmem",
+        "completions",
+        "man",
+    ] {
         let r = run([cmd, "--help"]);
         assert!(r.ok().contains("Usage: physreg "), "{cmd}");
     }
@@ -28,7 +53,10 @@ fn completions_for_every_shell() {
         let script = r.ok();
         assert!(script.len() > 1000, "{shell}");
         assert!(script.contains("physreg"), "{shell}");
-        assert!(script.contains("devmem") && script.contains("batch"), "{shell}");
+        assert!(
+            script.contains("devmem") && script.contains("batch"),
+            "{shell}"
+        );
     }
     run(["completions", "tcsh"]).fails(2);
     run(["completions"]).fails(2);
@@ -38,13 +66,26 @@ fn completions_for_every_shell() {
 fn man_page() {
     let r = run(["man"]);
     let page = r.ok();
-    assert!(page.contains(".TH physreg 1"), "{}", &page[..200.min(page.len())]);
-    assert!(page.contains("devmem") && page.contains("\\-\\-board"), "options and subcommands are in the page");
+    assert!(
+        page.contains(".TH physreg 1"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(
+        page.contains("devmem") && page.contains("\\-\\-board"),
+        "options and subcommands are in the page"
+    );
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("man1");
     let r = run(["man", "--dir", out.to_str().unwrap()]);
     r.ok();
-    for name in ["physreg.1", "physreg-read.1", "physreg-write.1", "physreg-devmem.1", "physreg-batch.1"] {
+    for name in [
+        "physreg.1",
+        "physreg-read.1",
+        "physreg-write.1",
+        "physreg-devmem.1",
+        "physreg-batch.1",
+    ] {
         let p = out.join(name);
         assert!(p.is_file(), "{} missing", p.display());
     }
@@ -81,7 +122,11 @@ fn every_command_without_a_device_fails_cleanly() {
     if std::path::Path::new("/dev/mem").exists() && unsafe { libc::geteuid() } == 0 {
         return; // a machine where this could really map memory: not here
     }
-    for args in [&["read", "0x1000"][..], &["devmem", "0x1000"], &["dump", "0x1000", "16"]] {
+    for args in [
+        &["read", "0x1000"][..],
+        &["devmem", "0x1000"],
+        &["dump", "0x1000", "16"],
+    ] {
         let r = run(args);
         let line = r.fails(1);
         assert!(line.contains("/dev/mem"), "{args:?}: {line}");
