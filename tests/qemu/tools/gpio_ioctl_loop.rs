@@ -66,7 +66,11 @@ fn main() {
     };
     let chip = File::open(chip).unwrap_or_else(|e| fail(&format!("{chip}: {e}")));
     let empty = ConfigAttribute {
-        attr: LineAttribute { id: 0, padding: 0, value: 0 },
+        attr: LineAttribute {
+            id: 0,
+            padding: 0,
+            value: 0,
+        },
         mask: 0,
     };
     let mut req = LineRequest {
@@ -87,13 +91,22 @@ fn main() {
     req.consumer[..8].copy_from_slice(b"physreg\0");
     // SAFETY: `req` is a properly laid out gpio_v2_line_request the kernel may read and write.
     if unsafe { libc::ioctl(chip.as_raw_fd(), GPIO_V2_GET_LINE_IOCTL as _, &mut req) } < 0 {
-        fail(&format!("GPIO_V2_GET_LINE_IOCTL: {}", std::io::Error::last_os_error()));
+        fail(&format!(
+            "GPIO_V2_GET_LINE_IOCTL: {}",
+            std::io::Error::last_os_error()
+        ));
     }
     for i in 0..n {
-        let mut values = LineValues { bits: i & 1, mask: 1 };
+        let mut values = LineValues {
+            bits: i & 1,
+            mask: 1,
+        };
         // SAFETY: `req.fd` is the line fd the kernel returned; `values` is a gpio_v2_line_values.
         if unsafe { libc::ioctl(req.fd, GPIO_V2_LINE_SET_VALUES_IOCTL as _, &mut values) } < 0 {
-            fail(&format!("GPIO_V2_LINE_SET_VALUES_IOCTL: {}", std::io::Error::last_os_error()));
+            fail(&format!(
+                "GPIO_V2_LINE_SET_VALUES_IOCTL: {}",
+                std::io::Error::last_os_error()
+            ));
         }
     }
     println!("gpio_ioctl_loop: {n} ioctls");

@@ -16,7 +16,9 @@ fn main() {
         };
         args.drain(..2);
     }
-    let Some((program, rest)) = args.split_first() else { usage() };
+    let Some((program, rest)) = args.split_first() else {
+        usage()
+    };
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
