@@ -373,3 +373,21 @@ fn unknown_names_suggest_the_closest() {
         Err(BoardError::Access(_))
     ));
 }
+
+#[test]
+fn one_bit_fields_may_be_a_number_or_a_string() {
+    let reg = "[[layout.l.register]]\nname = \"R\"\noffset = 0\n";
+    for bits in ["bits = 5", "bits = \"5\"", "bits = \"5:5\""] {
+        let text = with_layout(&format!(
+            "{reg}[[layout.l.register.field]]\nname = \"F\"\n{bits}\n"
+        ));
+        let board =
+            Board::from_str_named(&text, "my.toml").unwrap_or_else(|e| panic!("{bits}: {e}"));
+        let f = board.resolve("p.R.F").unwrap().field.unwrap().clone();
+        assert_eq!((f.lsb, f.width), (5, 1), "{bits}");
+    }
+    let e = err(&with_layout(&format!(
+        "{reg}[[layout.l.register.field]]\nname = \"F\"\nbits = \"x\"\n"
+    )));
+    assert!(e.contains("`x` is not a bit range"), "{e}");
+}

@@ -791,8 +791,9 @@ fn field(
 }
 
 /// `"7:0"` as (lsb, width).
+/// `"msb:lsb"` or a single bit `"n"`, as (lsb, width).
 fn bit_range(s: &str) -> Option<(u64, u64)> {
-    let (m, l) = s.split_once(':')?;
+    let (m, l) = s.split_once(':').unwrap_or((s, s));
     let m: u64 = m.trim().parse().ok()?;
     let l: u64 = l.trim().parse().ok()?;
     (m >= l && m < 64).then(|| (l, m - l + 1))
