@@ -63,6 +63,10 @@ pub struct Globals {
     #[arg(long, global = true, value_name = "ADDRESS", value_parser = parse_number, env = "PHYSREG_BASE", hide_env_values = true)]
     pub base: Option<u64>,
 
+    /// Simulate the board instead of mapping a device: each peripheral is fresh memory holding its registers' reset values (needs --board; try commands with no hardware)
+    #[arg(long, global = true, conflicts_with_all = ["device", "base"])]
+    pub simulate: bool,
+
     /// Output format: text for people, json for one JSON object per line
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -121,6 +121,9 @@ impl Ctx {
 
     /// Whether accesses go to /dev/mem: the real physical address space.
     fn is_devmem(&self) -> bool {
+        if self.globals.simulate {
+            return false;
+        }
         match self.globals.device.as_deref() {
             None => true,
             Some(d) => d == Path::new("/dev/mem"),
@@ -148,6 +151,9 @@ impl Ctx {
         len: u64,
         write: bool,
     ) -> anyhow::Result<(Source, Region)> {
+        if self.globals.simulate {
+            return self.simulated_window(addr, len);
+        }
         // Address accesses do not load the board (detection parses the
         // built-in boards and reads the device tree), unless /dev/mem is out
         // of reach and a peripheral's own device file (/dev/gpiomem) may serve.
@@ -203,6 +209,45 @@ impl Ctx {
         Ok((source, region))
     }
 
+    /// `--simulate`: the peripheral holding `[addr, addr + len)` as anonymous memory.
+    fn simulated_window(&mut self, addr: u64, len: u64) -> anyhow::Result<(Source, Region)> {
+        let board = self.require_board("--simulate")?;
+        match board.window_of(addr, len) {
+            Some(w) if w.base <= addr && addr.saturating_add(len) <= w.base.saturating_add(w.size) => {
+                Ok((Source::anonymous(w.base), Region::new(w.base, w.size)))
+            }
+            _ => Err(crate::error::usage(format!(
+                "{} is not inside a peripheral of board {}: --simulate has only the board's peripherals",
+                crate::output::addr(addr),
+                board.name()
+            ))),
+        }
+    }
+
+    /// Fills a fresh simulated peripheral with its registers' reset values.
+    fn load_reset_values(&self, map: &Mapping) -> anyhow::Result<()> {
+        let Some(board) = self.board.as_ref().and_then(Option::as_ref) else {
+            return Ok(());
+        };
+        let lib = board.lib();
+        let Some(periph) = lib.peripherals().iter().find(|p| p.base == map.base()) else {
+            return Ok(());
+        };
+        // Aliases (RP1's atomic SET/CLR views) have no storage of their own.
+        for reg in periph
+            .layout
+            .registers
+            .iter()
+            .filter(|r| r.alias_of.is_none())
+        {
+            if let Some(reset) = reg.reset {
+                map.dyn_reg(periph.base + reg.offset, reg.width, reg.endian, true)?
+                    .write(reset & reg.width.mask())?;
+            }
+        }
+        Ok(())
+    }
+
     /// A mapping covering `[addr, addr + len)`, from the cache or newly opened.
     fn mapping(&mut self, addr: u64, len: u64, write: bool) -> anyhow::Result<&Mapping> {
         let (source, region) = self.source_and_window(addr, len, write)?;
@@ -212,7 +257,7 @@ impl Ctx {
         if let Some(i) = hit {
             return Ok(&self.maps[i]);
         }
-        let mode = if write {
+        let mode = if write || self.globals.simulate {
             Mode::ReadWrite
         } else {
             Mode::ReadOnly
@@ -230,6 +275,11 @@ impl Ctx {
             }
             Err(e) => return Err(e.into()),
         };
+        if self.globals.simulate {
+            // Simulated memory is read-write whatever the access, so that a
+            // batch's reads and writes share one copy of each peripheral.
+            self.load_reset_values(&map)?;
+        }
         if self.maps.len() >= MAX_MAPPINGS {
             self.maps.remove(0);
         }
@@ -239,6 +289,9 @@ impl Ctx {
 
     /// Maps the whole of `[addr, addr + len)` read-only (dump).
     pub fn map_range(&mut self, addr: u64, len: u64) -> anyhow::Result<&Mapping> {
+        if self.globals.simulate {
+            return self.mapping(addr, len, false);
+        }
         let (source, _) = self.source_and_window(addr, len, false)?;
         let hit = self
             .maps
