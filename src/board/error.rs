@@ -87,6 +87,16 @@ pub enum BoardError {
         /// The largest value that fits.
         max: u64,
     },
+    /// A typed handle whose width or byte order differs from the register's.
+    #[error("{path} is a {bits}-bit {endian} register: ask for a handle of that width and byte order (or use dyn_reg)")]
+    WrongType {
+        /// The register's path.
+        path: String,
+        /// Its width in bits.
+        bits: u32,
+        /// `little-endian` or `big-endian`.
+        endian: &'static str,
+    },
     /// A write to a register or field that cannot be written.
     #[error("{path} is read-only")]
     ReadOnly {

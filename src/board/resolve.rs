@@ -2,7 +2,8 @@
 //! address, once; then a [`DynReg`] whose accesses do no string work.
 
 use crate::map::Mapping;
-use crate::reg::DynReg;
+use crate::reg::{Access, DynReg, Endian, Endianness, Reg, Word};
+use tock_registers::RegisterLongName;
 
 use super::error::{closest, BoardError};
 use super::model::{Field, Peripheral, Register};
@@ -70,6 +71,48 @@ impl<'b> Resolved<'b> {
             self.register.endian,
             write,
         )?)
+    }
+
+    /// A typed handle on the register in `map`: the register's width must be
+    /// `T`'s and its byte order `E`'s, and a storing access `A` needs a
+    /// writable register. Checked here, once; then each access is one load or
+    /// store, exactly as for a handle made by address, and tock-registers
+    /// fields (`R`) work on it.
+    ///
+    /// ```
+    /// use physreg::board::Board;
+    /// use physreg::map::Mapping;
+    /// use physreg::reg::RwReg;
+    /// use tock_registers::interfaces::{Readable, Writeable};
+    ///
+    /// let board = Board::builtin("qemu-virt").unwrap();
+    /// let cr = board.resolve("uart0.CR")?;
+    /// let map = Mapping::anonymous(cr.peripheral.base, cr.peripheral.size)?;
+    /// let reg: RwReg<u32> = cr.reg(&map)?;
+    /// reg.set(0x301);
+    /// assert_eq!(reg.get(), 0x301);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reg<'m, T: Word, R: RegisterLongName, A: Access, E: Endian>(
+        &self,
+        map: &'m Mapping,
+    ) -> Result<Reg<'m, T, R, A, E>, BoardError> {
+        if self.register.width != T::WIDTH || self.register.endian != E::ORDER {
+            return Err(BoardError::WrongType {
+                path: self.register_path(),
+                bits: self.register.width.bits(),
+                endian: match self.register.endian {
+                    Endianness::Little => "little-endian",
+                    Endianness::Big => "big-endian",
+                },
+            });
+        }
+        if A::WRITES && !self.register.access.writable() {
+            return Err(BoardError::ReadOnly {
+                path: self.register_path(),
+            });
+        }
+        Ok(map.reg(self.address)?)
     }
 
     /// For a field target: `reg_value` with the field set to `field_value`
