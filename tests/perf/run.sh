@@ -55,7 +55,8 @@ if [ "$do_bench" = 1 ]; then
     say "== library: cargo bench --bench access (host, file-backed mapping)"
     if cargo bench --bench access >"$OUT/bench.log" 2>&1; then
         sed -n '/^case /,$p' "$OUT/bench.log" | tee -a "$S"
-        for c in "handle get" "dyn handle read" "handle set" "handle modify(field)"; do
+        for c in "handle get" "by-name handle get" "dyn handle read" "handle set" "by-name handle set" \
+            "handle modify(field)" "by-name modify(field)"; do
             r=$(awk -v c="$c" 'index($0, c) == 1 { print $NF }' "$OUT/bench.log")
             goal "library: $c / raw" "$r" "<=" 1.05 x
         done
