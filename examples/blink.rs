@@ -33,6 +33,9 @@ use physreg::drivers::bcm_gpio::{BcmGpio, Chip, Function};
 use physreg::drivers::rp1_gpio::{self, Rp1Gpio};
 use physreg::map::{Mapping, Mode, Region, Source};
 
+mod common;
+use common::next_num;
+
 const DT: &str = "/proc/device-tree";
 
 /// The board, detected (with addresses checked against the device tree) or named.
@@ -81,14 +84,6 @@ fn source_for(p: &Peripheral, dev: Option<&Path>) -> (Source, PathBuf) {
     }
 }
 
-fn parse_num(s: &str) -> Option<u64> {
-    let s = s.replace('_', "");
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
-
 struct Args {
     pin: u8,
     count: u32,
@@ -107,11 +102,7 @@ fn parse_args() -> Result<Args, String> {
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
-        let mut num = |name: &str| {
-            it.next()
-                .and_then(|v| parse_num(&v))
-                .ok_or(format!("{name} needs a number"))
-        };
+        let mut num = |name: &str| next_num(&mut it, name);
         match arg.as_str() {
             "--pin" => a.pin = u8::try_from(num("--pin")?).map_err(|_| "no such pin")?,
             "--count" => a.count = u32::try_from(num("--count")?).map_err(|_| "count too large")?,
@@ -129,14 +120,11 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    match parse_args().and_then(|a| run(&a).map_err(|e| e.to_string())) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("blink: {e}");
-            ExitCode::from(2)
-        }
-    }
+    common::finish(
+        "blink",
+        2,
+        parse_args().and_then(|a| run(&a).map_err(|e| e.to_string())),
+    )
 }
 
 fn run(a: &Args) -> Result<bool, Box<dyn std::error::Error>> {

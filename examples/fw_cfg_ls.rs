@@ -21,15 +21,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use physreg::drivers::fw_cfg::{self, FwCfg};
-use physreg::map::{Mapping, Mode, Region, Source};
+use physreg::map::{Mapping, Mode, Region};
 
-fn parse_num(s: &str) -> Option<u64> {
-    let s = s.replace('_', "");
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
+mod common;
+use common::parse_num;
 
 fn main() -> ExitCode {
     let mut dev = PathBuf::from("/dev/mem");
@@ -52,13 +47,7 @@ fn main() -> ExitCode {
             _ => return usage("one file name at most"),
         }
     }
-    match run(dev, base, name.as_deref()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("fw_cfg_ls: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::finish("fw_cfg_ls", 1, run(dev, base, name.as_deref()))
 }
 
 fn usage(why: &str) -> ExitCode {
@@ -70,11 +59,7 @@ fn usage(why: &str) -> ExitCode {
 }
 
 fn run(dev: PathBuf, base: u64, name: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
-    let source = if dev == std::path::Path::new("/dev/mem") {
-        Source::devmem()
-    } else {
-        Source::file(&dev, base)
-    };
+    let source = common::source(&dev, base);
     let map = Mapping::open(
         &source,
         Region::new(base, fw_cfg::BLOCK_SIZE),

@@ -46,6 +46,7 @@
 //! instruction, readable from user space); elsewhere it times an identical
 //! unconfined run of the loop just before confining itself, and says so.
 
+use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,6 +54,9 @@ use std::process::ExitCode;
 use physreg::map::{Mapping, Mode, Region, Source};
 use physreg::reg::{RoReg, RwReg};
 use tock_registers::interfaces::{Readable, Writeable};
+
+mod common;
+use common::{monotonic_ns, next_num, parse_num};
 
 /// QEMU virt's PL011 UARTPeriphID0.
 const DEFAULT_ADDRESS: u64 = 0x0900_0fe0;
@@ -71,25 +75,13 @@ fn usage() -> &'static str {
     "usage: no_syscalls [PATH [ADDRESS]] [--read | --toggle] [--mask M] [--count N] [--cheat]"
 }
 
-fn parse_num(s: &str) -> Option<u64> {
-    let s = s.replace('_', "");
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
-
 fn parse_args() -> Result<Args, String> {
     let mut positional = Vec::new();
     let (mut read, mut toggle, mut cheat) = (false, false, false);
     let (mut mask, mut count) = (0xffff_ffffu32, 1_000_000u64);
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .and_then(|v| parse_num(&v))
-                .ok_or(format!("{name} needs a number"))
-        };
+        let mut value = |name: &str| next_num(&mut it, name);
         match arg.as_str() {
             "--read" => read = true,
             "--toggle" => toggle = true,
@@ -219,18 +211,6 @@ fn enter_strict_mode() -> bool {
     rc == 0
 }
 
-fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid timespec for clock_gettime to fill.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    (ts.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(ts.tv_nsec as u64)
-}
-
 /// Whether clock_gettime makes no system call here: a forked child enters
 /// strict mode and calls it; the kernel kills the child if it was a syscall.
 fn vdso_clock_is_syscall_free() -> bool {
@@ -332,25 +312,15 @@ impl Clock {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("no_syscalls: {e}");
-            return ExitCode::from(2);
-        }
+    let result = match parse_args() {
+        Ok(args) => run(&args),
+        Err(e) => Err(e.into()),
     };
-    match run(&args) {
-        Ok(never) => match never {},
-        Err(e) => {
-            eprintln!("no_syscalls: {e}");
-            ExitCode::from(2)
-        }
-    }
+    common::finish("no_syscalls", 2, result)
 }
 
-enum Never {}
-
-fn run(args: &Args) -> Result<Never, Box<dyn std::error::Error>> {
+/// Never returns Ok: the confined process ends with the exit system call.
+fn run(args: &Args) -> Result<Infallible, Box<dyn std::error::Error>> {
     let source = &args.source;
     let mode = if args.toggle {
         Mode::ReadWrite

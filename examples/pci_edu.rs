@@ -25,6 +25,8 @@ use physreg::map::{Mapping, Mode, Source};
 use physreg::reg::{RoReg, RwReg};
 use tock_registers::interfaces::{Readable, Writeable};
 
+mod common;
+
 const VENDOR: &str = "0x1234";
 const DEVICE: &str = "0x11e8";
 
@@ -99,14 +101,7 @@ fn main() -> ExitCode {
     if ns.is_empty() {
         ns = vec![5, 10, 12];
     }
-    match run(bdf, &ns) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("pci_edu: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::finish("pci_edu", 1, run(bdf, &ns))
 }
 
 fn run(bdf: Option<String>, ns: &[u32]) -> Result<bool, Box<dyn std::error::Error>> {

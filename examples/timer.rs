@@ -24,6 +24,9 @@ use physreg::board::{detect, Board};
 use physreg::drivers::bcm_timer::{SystemTimer, TICKS_PER_SECOND};
 use physreg::map::{Mapping, Mode, Region, Source};
 
+mod common;
+use common::monotonic_ns;
+
 const DT: &str = "/proc/device-tree";
 
 /// The system timer's address and a description of the board.
@@ -53,18 +56,6 @@ fn find_timer(name: Option<&str>) -> Result<(u64, String), String> {
     Ok((timer.base, what))
 }
 
-fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid timespec for clock_gettime to fill.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    (ts.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(ts.tv_nsec as u64)
-}
-
 fn main() -> ExitCode {
     let mut seconds = 1.0f64;
     let mut board = None;
@@ -81,14 +72,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    match run(seconds, board.as_deref()) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("timer: {e}");
-            ExitCode::from(2)
-        }
-    }
+    common::finish("timer", 2, run(seconds, board.as_deref()))
 }
 
 fn run(seconds: f64, board: Option<&str>) -> Result<bool, Box<dyn std::error::Error>> {

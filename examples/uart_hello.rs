@@ -24,7 +24,10 @@ use std::process::ExitCode;
 
 use physreg::drivers::pl011::{Format, Pl011};
 use physreg::drivers::PrimeCellId;
-use physreg::map::{Mapping, Mode, Region, Source};
+use physreg::map::{Mapping, Mode, Region};
+
+mod common;
+use common::next_num;
 
 struct Args {
     dev: PathBuf,
@@ -32,14 +35,6 @@ struct Args {
     clock: u32,
     init: Option<u32>,
     text: String,
-}
-
-fn parse_num(s: &str) -> Option<u64> {
-    let s = s.replace('_', "");
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => s.parse().ok(),
-    }
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -53,11 +48,7 @@ fn parse_args() -> Result<Args, String> {
     let mut words = Vec::new();
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
-        let mut num = |name: &str| {
-            it.next()
-                .and_then(|v| parse_num(&v))
-                .ok_or(format!("{name} needs a number"))
-        };
+        let mut num = |name: &str| next_num(&mut it, name);
         match arg.as_str() {
             "--dev" => args.dev = it.next().ok_or("--dev needs a path")?.into(),
             "--base" => args.base = num("--base")?,
@@ -84,21 +75,15 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    match parse_args().and_then(|a| run(&a).map_err(|e| e.to_string())) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("uart_hello: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::finish(
+        "uart_hello",
+        1,
+        parse_args().and_then(|a| run(&a).map_err(|e| e.to_string())),
+    )
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let source = if args.dev == std::path::Path::new("/dev/mem") {
-        Source::devmem()
-    } else {
-        Source::file(&args.dev, args.base)
-    };
+    let source = common::source(&args.dev, args.base);
     let map = Mapping::open(&source, Region::new(args.base, 0x1000), Mode::ReadWrite)?;
 
     let id = PrimeCellId::read(&map, args.base)?;

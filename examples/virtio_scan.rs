@@ -24,15 +24,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use physreg::drivers::virtio_mmio::{self, feature_names, scan};
-use physreg::map::{Mapping, Mode, Region, Source};
+use physreg::map::{Mapping, Mode, Region};
 
-fn parse_num(s: &str) -> Option<u64> {
-    let s = s.replace('_', "");
-    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => s.parse().ok(),
-    }
-}
+mod common;
+use common::next_num;
 
 struct Args {
     dev: PathBuf,
@@ -52,11 +47,7 @@ fn parse_args() -> Result<Args, String> {
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
-        let mut num = |name: &str| {
-            it.next()
-                .and_then(|v| parse_num(&v))
-                .ok_or(format!("{name} needs a number"))
-        };
+        let mut num = |name: &str| next_num(&mut it, name);
         match arg.as_str() {
             "--dev" => a.dev = it.next().ok_or("--dev needs a path")?.into(),
             "--base" => a.base = num("--base")?,
@@ -77,21 +68,15 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    match parse_args().and_then(|a| run(&a).map_err(|e| e.to_string())) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("virtio_scan: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::finish(
+        "virtio_scan",
+        1,
+        parse_args().and_then(|a| run(&a).map_err(|e| e.to_string())),
+    )
 }
 
 fn run(a: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let source = if a.dev == std::path::Path::new("/dev/mem") {
-        Source::devmem()
-    } else {
-        Source::file(&a.dev, a.base)
-    };
+    let source = common::source(&a.dev, a.base);
     // One mapping for every transport: count x stride bytes.
     let map = Mapping::open(
         &source,
