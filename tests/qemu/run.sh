@@ -11,7 +11,7 @@
 # Environment:
 #   PHYSREG_QEMU_ASSETS        asset cache (default target/qemu-assets), filled by setup.sh
 #   PHYSREG_QEMU_NO_BUILD=1    do not run cargo; pack only what is already built
-#   PHYSREG_QEMU_TEST_TIMEOUT  seconds per guest test (default 60)
+#   PHYSREG_QEMU_TEST_TIMEOUT  seconds per guest test (default 180)
 #   PHYSREG_QEMU_BOOT_TIMEOUT  seconds allowed for boot (default: virt 60, raspi3b 180)
 #   PHYSREG_QEMU_SHELL_TIMEOUT seconds an interactive shell session may last (default 3600)
 # Exit: 0 all passed; 1 a test failed, a board did not finish, or no test ran;
@@ -24,7 +24,7 @@ ASSETS=${PHYSREG_QEMU_ASSETS:-$ROOT/target/qemu-assets}
 TARGET=aarch64-unknown-linux-musl
 BUILD_DIR=$ROOT/target/qemu-build
 RUN_DIR=$ROOT/target/qemu-run
-TEST_TIMEOUT=${PHYSREG_QEMU_TEST_TIMEOUT:-60}
+TEST_TIMEOUT=${PHYSREG_QEMU_TEST_TIMEOUT:-180}
 ALL_BOARDS=(virt raspi3b)
 
 die() { printf 'qemu: error: %s\n' "$*" >&2; exit 1; }

@@ -52,6 +52,8 @@ pub struct Ctx {
     board: Option<Option<Board>>,
     /// Drivers already warned about.
     warned: Vec<String>,
+    /// Whether /dev/mem opens for reading, and for writing: asked once, not per access.
+    devmem_access: [Option<bool>; 2],
 }
 
 impl Ctx {
@@ -64,6 +66,7 @@ impl Ctx {
             iomem: None,
             board: None,
             warned: Vec::new(),
+            devmem_access: [None; 2],
         }
     }
 
@@ -160,7 +163,8 @@ impl Ctx {
         let gpiomem_without_base =
             self.globals.base.is_none() && self.globals.device.as_deref().is_some_and(is_gpiomem);
         if self.board.is_none()
-            && ((self.globals.device.is_none() && !can_open_devmem(write)) || gpiomem_without_base)
+            && ((self.globals.device.is_none() && !self.can_open_devmem(write))
+                || gpiomem_without_base)
         {
             self.board()?;
         }
@@ -176,6 +180,9 @@ impl Ctx {
         let page_base = addr & !(page - 1);
         let page_end = addr.saturating_add(len).div_ceil(page).saturating_mul(page);
         let page_region = Region::new(page_base, page_end.saturating_sub(page_base).max(len));
+        let devmem_ok = window.as_ref().is_some_and(|w| w.device.is_some())
+            && self.globals.device.is_none()
+            && self.can_open_devmem(write);
         let source = match (&self.globals.device, &window) {
             (Some(dev), w) => {
                 let base = match (self.globals.base, w) {
@@ -195,7 +202,7 @@ impl Ctx {
             // A peripheral with a device file of its own (/dev/gpiomem) is
             // mapped through it when /dev/mem cannot be opened by this user.
             (None, Some(w)) => match &w.device {
-                Some((dev, dev_base)) if dev.exists() && !can_open_devmem(write) => {
+                Some((dev, dev_base)) if dev.exists() && !devmem_ok => {
                     Source::from_path(dev, *dev_base)
                 }
                 _ => Source::devmem(),
@@ -394,8 +401,15 @@ impl Ctx {
     }
 }
 
-/// Whether /dev/mem can be opened for reading (and writing, if `write`).
-fn can_open_devmem(write: bool) -> bool {
+impl Ctx {
+    /// Whether /dev/mem can be opened for reading (and writing, if `write`), asked once.
+    fn can_open_devmem(&mut self, write: bool) -> bool {
+        *self.devmem_access[usize::from(write)].get_or_insert_with(|| devmem_accessible(write))
+    }
+}
+
+/// access(2) on /dev/mem for reading (and writing, if `write`).
+fn devmem_accessible(write: bool) -> bool {
     let mode = if write {
         libc::R_OK | libc::W_OK
     } else {

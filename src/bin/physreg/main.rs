@@ -4,6 +4,13 @@
 //! writes to an `impl Write`. Errors are one line on stderr; the exit code
 //! says what kind (see `error`).
 
+/// musl's allocator unmaps freed memory at once, which costs an mmap and a
+/// munmap per batch line; dlmalloc keeps freed memory for reuse, so that a
+/// batch's system calls do not grow with its length (docs/performance.md).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
 mod board;
 mod cli;
 mod cmd;

@@ -70,11 +70,15 @@ impl Cmd {
     /// Checks every line, then runs them in order.
     pub fn run(self, ctx: &mut Ctx, out: &mut impl Write) -> anyhow::Result<()> {
         let input = self.input()?;
-        let lines = parse_all(&input)?;
-        for (n, line) in &lines {
-            check(ctx, line).map_err(|e| at_line(*n, e))?;
+        // Two passes over the text, parsing each line again rather than
+        // keeping every parsed line: memory (and so the allocator's system
+        // calls) stays the same whatever the batch's length.
+        for item in commands(&input) {
+            let (n, line) = item?;
+            check(ctx, &line).map_err(|e| at_line(n, e))?;
         }
-        for (n, line) in lines {
+        for item in commands(&input) {
+            let (n, line) = item?;
             sigbus::set_line(n as u64);
             execute(ctx, out, line).map_err(|e| at_line(n, e))?;
             out.flush()?;
@@ -102,7 +106,12 @@ impl Cmd {
             }
             Some(p) => {
                 std::fs::File::open(p)
-                    .and_then(|f| f.take(MAX_INPUT + 1).read_to_end(&mut buf))
+                    .and_then(|f| {
+                        // Sized from the file, so it is read in one go.
+                        let size = f.metadata().map_or(0, |m| m.len()).min(MAX_INPUT);
+                        buf.reserve(size as usize + 1);
+                        f.take(MAX_INPUT + 1).read_to_end(&mut buf)
+                    })
                     .with_context(|| format!("cannot read the batch file {}", p.display()))?;
             }
         }
@@ -116,21 +125,28 @@ impl Cmd {
     }
 }
 
-/// Every command line of the input, numbered from 1; a syntax error names its line.
-fn parse_all(input: &[u8]) -> anyhow::Result<Vec<(usize, LineCmd)>> {
-    let mut lines = Vec::new();
-    for (i, raw) in input.split(|&b| b == b'\n').enumerate() {
-        let n = i + 1;
-        let text =
-            std::str::from_utf8(raw).map_err(|_| usage(format!("line {n}: not UTF-8 text")))?;
-        let text = text.strip_suffix('\r').unwrap_or(text);
-        if let BatchLine::Words(words) = split_batch_line(text) {
-            let parsed = Line::try_parse_from(&words)
-                .map_err(|e| usage(format!("line {n}: {}", clap_message(&e))))?;
-            lines.push((n, parsed.cmd));
-        }
-    }
-    Ok(lines)
+/// Every command line of the input, numbered from 1, parsed as it is reached;
+/// a syntax error names its line.
+fn commands(input: &[u8]) -> impl Iterator<Item = anyhow::Result<(usize, LineCmd)>> + '_ {
+    input
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter_map(|(i, raw)| {
+            let n = i + 1;
+            let text = match std::str::from_utf8(raw) {
+                Ok(t) => t,
+                Err(_) => return Some(Err(usage(format!("line {n}: not UTF-8 text")))),
+            };
+            let text = text.strip_suffix('\r').unwrap_or(text);
+            match split_batch_line(text) {
+                BatchLine::Words(words) => Some(
+                    Line::try_parse_from(&words)
+                        .map(|parsed| (n, parsed.cmd))
+                        .map_err(|e| usage(format!("line {n}: {}", clap_message(&e)))),
+                ),
+                BatchLine::Empty => None,
+            }
+        })
 }
 
 /// What can be checked without touching a device: names, widths, values.
