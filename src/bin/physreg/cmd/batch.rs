@@ -7,7 +7,7 @@ use std::io::{Read as _, Write};
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::cli::parse_duration;
 use crate::cmd::{read, write};
@@ -128,10 +128,12 @@ impl Cmd {
 /// Every command line of the input, numbered from 1, parsed as it is reached;
 /// a syntax error names its line.
 fn commands(input: &[u8]) -> impl Iterator<Item = anyhow::Result<(usize, LineCmd)>> + '_ {
+    // The parser is built once: building it costs more than parsing a line.
+    let mut parser = Line::command();
     input
         .split(|&b| b == b'\n')
         .enumerate()
-        .filter_map(|(i, raw)| {
+        .filter_map(move |(i, raw)| {
             let n = i + 1;
             let text = match std::str::from_utf8(raw) {
                 Ok(t) => t,
@@ -140,7 +142,9 @@ fn commands(input: &[u8]) -> impl Iterator<Item = anyhow::Result<(usize, LineCmd
             let text = text.strip_suffix('\r').unwrap_or(text);
             match split_batch_line(text) {
                 BatchLine::Words(words) => Some(
-                    Line::try_parse_from(&words)
+                    parser
+                        .try_get_matches_from_mut(&words)
+                        .and_then(|m| Line::from_arg_matches(&m))
                         .map(|parsed| (n, parsed.cmd))
                         .map_err(|e| usage(format!("line {n}: {}", clap_message(&e)))),
                 ),
