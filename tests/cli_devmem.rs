@@ -153,29 +153,3 @@ fn the_same_as_physreg_read() {
         assert_eq!(devmem.ok().trim(), value, "width {w}");
     }
 }
-
-/// `physreg devmem ARGS` with no option takes a shorter path (no full command
-/// line parser); it must answer exactly as the full path does.
-#[test]
-fn the_plain_devmem_path_answers_as_the_full_one() {
-    for args in [
-        vec!["0x09000fe0"],
-        vec!["0x09000fe0", "b"],
-        vec!["0x09000fe1", "16"],
-        vec!["0x09000000", "8", "0x141"],
-        vec!["zz"],
-        vec!["0x10", "12"],
-    ] {
-        let plain = cli_util::run(std::iter::once("devmem").chain(args.iter().copied()));
-        let full = cli_util::run(
-            ["--format", "text", "devmem"]
-                .into_iter()
-                .chain(args.iter().copied()),
-        );
-        assert_eq!(
-            (plain.code, &plain.stdout, &plain.stderr),
-            (full.code, &full.stdout, &full.stderr),
-            "devmem {args:?}"
-        );
-    }
-}

@@ -29,7 +29,7 @@ use std::path::Path;
 use clap::error::ErrorKind;
 use clap::Parser;
 
-use crate::cli::{Cli, Globals};
+use crate::cli::Cli;
 use crate::ctx::Ctx;
 use crate::error::{exit_code, is_broken_pipe, one_line, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE};
 
@@ -53,19 +53,6 @@ fn invoked_as_devmem(argv0: Option<&OsString>) -> bool {
 }
 
 fn run_cli(args: Vec<OsString>) -> i32 {
-    if let Some(rest) = plain_devmem(&args) {
-        let mut ctx = Ctx::new(Globals::default());
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        let devmem = cmd::devmem::Cmd {
-            args: rest.to_vec(),
-        };
-        return report(
-            devmem
-                .run(&mut ctx, &mut out)
-                .and_then(|()| Ok(out.flush()?)),
-        );
-    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_error(e),
@@ -75,21 +62,6 @@ fn run_cli(args: Vec<OsString>) -> i32 {
     let mut out = stdout.lock();
     let result = cmd::run(cli.command, &mut ctx, &mut out).and_then(|()| Ok(out.flush()?));
     report(result)
-}
-
-/// `physreg devmem ADDRESS [WIDTH [VALUE]]` as scripts call it, a process per
-/// access: with no option and none of the environment variables the global
-/// options read, every global option is its default, so the whole command
-/// line's parser (most of such a process's own work) need not be built.
-fn plain_devmem(args: &[OsString]) -> Option<&[OsString]> {
-    let rest = args.get(2..)?;
-    let plain = args[1] == "devmem"
-        && (1..=3).contains(&rest.len())
-        && rest.iter().all(|a| !a.to_string_lossy().starts_with('-'))
-        && ["PHYSREG_BOARD", "PHYSREG_DEVICE", "PHYSREG_BASE"]
-            .iter()
-            .all(|v| std::env::var_os(v).is_none());
-    plain.then_some(rest)
 }
 
 /// Prints an error as one line and returns its exit code.
