@@ -252,20 +252,17 @@ fn field_text(f: &FieldDesc, raw: u64) -> String {
     if !f.readable {
         return "- (write-only)".into();
     }
-    let v = f.extract(raw);
-    let num = if f.bits > 4 {
-        format!("{v:#x}")
-    } else {
-        v.to_string()
-    };
-    match f.value_name(v) {
-        Some(n) => format!("{num} ({n})"),
-        None => num,
-    }
+    field_value(f, raw, " ")
 }
 
 /// `1`, `0x1f`, or `1(output)`, without spaces.
 fn field_short(f: &FieldDesc, raw: u64) -> String {
+    field_value(f, raw, "")
+}
+
+/// The field's value (hex when wider than 4 bits) and its enumerated name
+/// after `sep`, if it has one.
+fn field_value(f: &FieldDesc, raw: u64, sep: &str) -> String {
     let v = f.extract(raw);
     let num = if f.bits > 4 {
         format!("{v:#x}")
@@ -273,7 +270,7 @@ fn field_short(f: &FieldDesc, raw: u64) -> String {
         v.to_string()
     };
     match f.value_name(v) {
-        Some(n) => format!("{num}({n})"),
+        Some(n) => format!("{num}{sep}({n})"),
         None => num,
     }
 }
