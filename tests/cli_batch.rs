@@ -140,11 +140,9 @@ fn hundreds_of_lines_in_one_process() {
     }
 }
 
-/// The mappings stay open across lines: a batch of 300 accesses to one page
-/// makes about as many mmap calls as a batch of one (counted with strace,
-/// which .ci/run installs).
-#[test]
-fn mappings_stay_open_across_lines() {
+/// Runs `physreg [global] --device FILE batch` on `script` under `strace -e
+/// trace=CALL` and returns the lines of the trace.
+fn traced(m: &Mem, global: &[&str], call: &str, script: &str) -> Vec<String> {
     assert!(
         std::process::Command::new("strace")
             .arg("-V")
@@ -152,25 +150,34 @@ fn mappings_stay_open_across_lines() {
             .is_ok(),
         "this test counts system calls with strace: apt-get install strace"
     );
+    let out_file = m.dir.path().join("strace.out");
+    let mut c = std::process::Command::new("strace");
+    c.args(["-f", "-e", &format!("trace={call}"), "-o"])
+        .arg(&out_file);
+    c.arg(cli_util::BIN)
+        .args(global)
+        .arg("--device")
+        .arg(&m.path)
+        .arg("batch");
+    c.env("PHYSREG_LOCK_FILE", m.dir.path().join("physreg.lock"));
+    let r = cli_util::run_with_stdin(c, script.as_bytes());
+    r.ok();
+    let trace = std::fs::read_to_string(&out_file).unwrap();
+    trace.lines().map(str::to_string).collect()
+}
+
+/// The mappings stay open across lines: a batch of 300 accesses to one page
+/// makes about as many mmap calls as a batch of one (counted with strace,
+/// which .ci/run installs).
+#[test]
+fn mappings_stay_open_across_lines() {
     let m = Mem::new(0x2000);
-    let count = |script: &str| -> usize {
-        let out_file = m.dir.path().join("strace.out");
-        let mut c = std::process::Command::new("strace");
-        c.arg("-f")
-            .arg("-e")
-            .arg("trace=mmap")
-            .arg("-o")
-            .arg(&out_file);
-        c.arg(cli_util::BIN)
-            .arg("--device")
-            .arg(&m.path)
-            .arg("batch");
-        c.env("PHYSREG_LOCK_FILE", m.dir.path().join("physreg.lock"));
-        let r = cli_util::run_with_stdin(c, script.as_bytes());
-        r.ok();
-        let trace = std::fs::read_to_string(&out_file).unwrap();
-        // Mappings of the device: shared, with a file descriptor.
-        trace.lines().filter(|l| l.contains("MAP_SHARED")).count()
+    // Mappings of the device: shared, with a file descriptor.
+    let count = |script: &str| {
+        traced(&m, &[], "mmap", script)
+            .iter()
+            .filter(|l| l.contains("MAP_SHARED"))
+            .count()
     };
     let one = count("read 0x1000\n");
     let mut many = String::new();
@@ -187,4 +194,30 @@ fn mappings_stay_open_across_lines() {
         lots <= one + 2,
         "{lots} device mappings for 300 lines (one line: {one})"
     );
+}
+
+/// The write lock is taken once for a run of writes and given up for a sleep:
+/// two runs of 50 writes make two lock-unlock pairs; --no-lock makes none.
+#[test]
+fn one_lock_for_a_run_of_writes() {
+    let m = Mem::new(0x2000);
+    let mut script = String::new();
+    for i in 0..100u64 {
+        if i == 50 {
+            script.push_str("sleep 1ms\nread 0x1000\n");
+        }
+        script.push_str(&format!(
+            "write {:#x} {i} --mask 0xff --readback\n",
+            0x1000 + 4 * (i % 8)
+        ));
+    }
+    let flocks = |global: &[&str]| {
+        let trace = traced(&m, global, "flock", &script);
+        let ex = trace.iter().filter(|l| l.contains("LOCK_EX")).count();
+        let un = trace.iter().filter(|l| l.contains("LOCK_UN")).count();
+        (ex, un)
+    };
+    assert_eq!(flocks(&[]), (2, 2), "lock and unlock per run of writes");
+    assert_eq!(flocks(&["--no-lock"]), (0, 0));
+    assert_eq!(m.peek32(0x1000 + 4 * 3), 99);
 }

@@ -1,5 +1,5 @@
 //! Read-modify-writes from concurrent physreg processes lose no update: the
-//! flock around every write serializes them.
+//! flock around every write (around a batch's run of writes) serializes them.
 #![cfg(feature = "cli")]
 
 mod cli_util;

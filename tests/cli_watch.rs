@@ -63,6 +63,16 @@ fn bad_options() {
 /// Starts `args` on `m`, waits for its first line of output, truncates the
 /// image under its mapping, and returns the finished run.
 fn fault_after_first_line(m: &Mem, args: &[&str], stdin: &str) -> (String, cli_util::Run) {
+    fault_after_first_line_keeping(m, args, stdin, 0)
+}
+
+/// [`fault_after_first_line`], truncating the device file to `keep` bytes.
+fn fault_after_first_line_keeping(
+    m: &Mem,
+    args: &[&str],
+    stdin: &str,
+    keep: u64,
+) -> (String, cli_util::Run) {
     use std::io::Write;
     let mut c = m.cmd(args);
     c.stdin(Stdio::piped())
@@ -79,7 +89,7 @@ fn fault_after_first_line(m: &Mem, args: &[&str], stdin: &str) -> (String, cli_u
         .write(true)
         .open(&m.path)
         .unwrap()
-        .set_len(0)
+        .set_len(keep)
         .unwrap();
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
@@ -130,4 +140,32 @@ fn a_bus_error_in_a_batch_names_the_line() {
         "{}",
         r.stderr
     );
+}
+
+/// A batch holds its output and writes it in large pieces; the lines that ran
+/// before a bus error are still printed, before the error.
+#[test]
+fn a_bus_error_in_a_batch_keeps_the_lines_before_it() {
+    let m = Mem::new(0x2000);
+    // After the sleep the file keeps its first page only: the reads of page 0
+    // answer, the one on page 1 (mapped before the sleep) faults.
+    let (first, r) = fault_after_first_line_keeping(
+        &m,
+        &["batch"],
+        "read 0x1000\nsleep 300ms\nread 0x0\nwrite 0x8 0x55 -w 8\nread 0x4 -w 16\nread 0x1004\nread 0x0\n",
+        0x1000,
+    );
+    assert_eq!(first, "0x00001000: 0x00000000\n");
+    assert_eq!(r.code, 3, "stderr: {}", r.stderr);
+    assert_eq!(
+        r.stdout, "0x00000000: 0x00000000\n0x00000008 <- 0x55\n0x00000004: 0x0000\n",
+        "the lines between the sleep and the fault"
+    );
+    assert_one_line(&r.stderr);
+    assert!(
+        r.stderr.contains("0x00001004 (batch line 6)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(m.peek32(0x8), 0x55, "the write before the fault happened");
 }

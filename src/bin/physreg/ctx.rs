@@ -48,6 +48,8 @@ pub struct Ctx {
     pub globals: Globals,
     maps: Vec<Mapping>,
     locker: Option<Rc<Locker>>,
+    /// The write lock, while a batch holds it across lines.
+    held_lock: Option<crate::lock::Guard>,
     iomem: Option<Option<Iomem>>,
     board: Option<Option<Board>>,
     /// Drivers already warned about.
@@ -63,6 +65,7 @@ impl Ctx {
             globals,
             maps: Vec::new(),
             locker: None,
+            held_lock: None,
             iomem: None,
             board: None,
             warned: Vec::new(),
@@ -388,9 +391,10 @@ impl Ctx {
         Ok(())
     }
 
-    /// Takes the write lock (unless `--no-lock`) for the guard's lifetime.
+    /// Takes the write lock (unless `--no-lock`) for the guard's lifetime;
+    /// nothing to take while [`hold_lock`](Self::hold_lock) holds it.
     pub fn lock(&mut self) -> anyhow::Result<Option<crate::lock::Guard>> {
-        if self.globals.no_lock {
+        if self.globals.no_lock || self.held_lock.is_some() {
             return Ok(None);
         }
         if self.locker.is_none() {
@@ -402,6 +406,20 @@ impl Ctx {
 }
 
 impl Ctx {
+    /// Takes the write lock until [`release_lock`](Self::release_lock) (a
+    /// batch's run of writes), unless `--no-lock` or already held.
+    pub fn hold_lock(&mut self) -> anyhow::Result<()> {
+        if self.held_lock.is_none() {
+            self.held_lock = self.lock()?;
+        }
+        Ok(())
+    }
+
+    /// Releases the lock [`hold_lock`](Self::hold_lock) took.
+    pub fn release_lock(&mut self) {
+        self.held_lock = None;
+    }
+
     /// Whether /dev/mem can be opened for reading (and writing, if `write`), asked once.
     fn can_open_devmem(&mut self, write: bool) -> bool {
         *self.devmem_access[usize::from(write)].get_or_insert_with(|| devmem_accessible(write))

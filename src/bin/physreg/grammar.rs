@@ -185,30 +185,10 @@ pub fn parse_duration(s: &str) -> Result<Duration, GrammarError> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-/// One line of a batch file, split into words.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BatchLine {
-    /// Blank, or only a comment.
-    Empty,
-    /// The words of a command (`read 0x1000 --width 8`).
-    Words(Vec<String>),
-}
-
-/// Splits a batch line into words: whitespace separates, `#` at the start of
+/// The words of a batch line: whitespace separates, and `#` at the start of
 /// a word starts a comment that runs to the end of the line.
-pub fn split_batch_line(line: &str) -> BatchLine {
-    let mut words = Vec::new();
-    for word in line.split_whitespace() {
-        if word.starts_with('#') {
-            break;
-        }
-        words.push(word.to_string());
-    }
-    if words.is_empty() {
-        BatchLine::Empty
-    } else {
-        BatchLine::Words(words)
-    }
+pub fn batch_words(line: &str) -> impl Iterator<Item = &str> {
+    line.split_whitespace().take_while(|w| !w.starts_with('#'))
 }
 
 /// BusyBox devmem's number parsing: C `strtoull` with base 0 (`0x` hex,
@@ -319,10 +299,11 @@ mod tests {
         assert!(parse_target("uart0..FR").is_err());
         assert!(parse_target("0xzz").is_err());
         assert_eq!(
-            split_batch_line("  write 0x10 1 # set"),
-            BatchLine::Words(vec!["write".into(), "0x10".into(), "1".into()])
+            batch_words("  write 0x10 1 # set").collect::<Vec<_>>(),
+            ["write", "0x10", "1"]
         );
-        assert_eq!(split_batch_line("# only"), BatchLine::Empty);
+        assert_eq!(batch_words("# only").count(), 0);
+        assert_eq!(batch_words("read 0x10#x").count(), 2);
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("1e999").is_err());

@@ -6,8 +6,15 @@
 //! its own stack, writes it with `write(2)` and ends the process with
 //! `_exit(3)`: no core dump, no backtrace, nothing that is not
 //! async-signal-safe.
+//!
+//! A batch keeps its output in memory between writes ([`HeldOutput`]); the
+//! handler writes what is held to standard output before its message, so a
+//! bus error loses none of the lines before it.
 
-use std::sync::atomic::{compiler_fence, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::io::{self, Write};
+use std::sync::atomic::{
+    compiler_fence, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering,
+};
 
 /// No access in flight.
 const OP_NONE: u8 = 0;
@@ -19,6 +26,10 @@ static BITS: AtomicU32 = AtomicU32::new(0);
 static OP: AtomicU8 = AtomicU8::new(OP_NONE);
 /// The batch line being run (0: none).
 static LINE: AtomicU64 = AtomicU64::new(0);
+/// Output formatted but not yet written: start and length (length 0: none).
+/// Only [`HeldOutput`] sets them, to its own buffer while it is not changing.
+static HELD_PTR: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+static HELD_LEN: AtomicUsize = AtomicUsize::new(0);
 
 /// Names the batch line whose accesses follow (0 for none), for the message.
 pub fn set_line(line: u64) {
@@ -72,6 +83,74 @@ impl Drop for Access {
     fn drop(&mut self) {
         compiler_fence(Ordering::SeqCst);
         OP.store(OP_NONE, Ordering::Relaxed);
+    }
+}
+
+/// Output kept in memory and written in large pieces (one `write(2)` per
+/// `limit` bytes instead of one per line), that a bus error still prints.
+///
+/// While its buffer is not being changed it is published to the handler; it
+/// is withdrawn before every change (which may move it), so the handler only
+/// ever sees bytes that are in place. Dropping it writes what it holds.
+pub struct HeldOutput<W: Write> {
+    inner: W,
+    buf: Vec<u8>,
+    limit: usize,
+}
+
+impl<W: Write> HeldOutput<W> {
+    /// Holds up to `limit` bytes before writing them to `inner`.
+    pub fn new(inner: W, limit: usize) -> Self {
+        HeldOutput {
+            inner,
+            buf: Vec::with_capacity(limit + 256),
+            limit,
+        }
+    }
+
+    fn withdraw() {
+        HELD_LEN.store(0, Ordering::Relaxed);
+        compiler_fence(Ordering::SeqCst);
+    }
+
+    fn publish(&self) {
+        compiler_fence(Ordering::SeqCst);
+        HELD_PTR.store(self.buf.as_ptr().cast_mut(), Ordering::Relaxed);
+        HELD_LEN.store(self.buf.len(), Ordering::Relaxed);
+        compiler_fence(Ordering::SeqCst);
+    }
+
+    fn write_held(&mut self) -> io::Result<()> {
+        Self::withdraw();
+        let r = self.inner.write_all(&self.buf);
+        self.buf.clear();
+        r
+    }
+}
+
+impl<W: Write> Write for HeldOutput<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        Self::withdraw();
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= self.limit {
+            self.write_held()?;
+        }
+        self.publish();
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_held()?;
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for HeldOutput<W> {
+    fn drop(&mut self) {
+        // An error here has nowhere to go: the command's own error (if any)
+        // is reported by the caller, and a closed pipe is not one.
+        let _ = self.flush();
+        Self::withdraw();
     }
 }
 
@@ -165,8 +244,21 @@ extern "C" fn handler(_sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut 
         }
         line.push(b": no device decodes that address, or its clock or power is off; check the address against the board's memory map\n");
     }
-    // SAFETY: write and _exit are async-signal-safe; the buffer is on this stack.
+    let held = HELD_LEN.load(Ordering::Relaxed);
+    // SAFETY: write and _exit are async-signal-safe; the message is on this
+    // stack; a non-zero HELD_LEN means HELD_PTR points at that many bytes of
+    // a HeldOutput's buffer, which is not changing (it withdraws them first).
     unsafe {
+        let mut at = HELD_PTR.load(Ordering::Relaxed).cast_const();
+        let mut left = held;
+        while left != 0 {
+            let n = libc::write(1, at.cast(), left);
+            if n <= 0 {
+                break;
+            }
+            at = at.add(n as usize);
+            left -= n as usize;
+        }
         libc::write(2, line.buf.as_ptr().cast(), line.len);
         libc::_exit(super::error::EXIT_BUS);
     }

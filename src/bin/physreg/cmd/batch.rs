@@ -3,23 +3,28 @@
 //! values) before the first one runs; a line that fails at run time stops
 //! the batch, and the error names it.
 
-use std::io::{Read as _, Write};
+use std::io::{IsTerminal as _, Read as _, Write};
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::Args;
 
-use crate::cli::parse_duration;
-use crate::cmd::{read, write};
+use crate::cmd::write;
 use crate::ctx::Ctx;
-use crate::error::{clap_message, usage};
-use crate::grammar::{split_batch_line, BatchLine};
+use crate::error::usage;
+use crate::grammar::batch_words;
 use crate::output::{json_line, Format};
 use crate::plan::Plan;
 use crate::sigbus;
 
+mod line;
+
+use line::LineCmd;
+
 /// Longest batch input accepted (a bring-up script is far smaller).
 const MAX_INPUT: u64 = 64 << 20;
+/// Output held before a write(2): one system call per few hundred lines.
+const HELD_OUTPUT: usize = 16 << 10;
 
 /// Run commands from a file or standard input.
 #[derive(Args, Clone, Debug)]
@@ -40,32 +45,6 @@ pub struct Cmd {
     pub file: Option<PathBuf>,
 }
 
-/// One line of a batch, parsed by clap like the command line.
-#[derive(Parser, Debug)]
-#[command(name = "physreg", no_binary_name = true, disable_version_flag = true)]
-struct Line {
-    #[command(subcommand)]
-    cmd: LineCmd,
-}
-
-#[derive(Subcommand, Debug)]
-enum LineCmd {
-    /// Read registers or fields.
-    Read(read::Cmd),
-    /// Write a register or field.
-    Write(write::Cmd),
-    /// Wait.
-    Sleep(SleepCmd),
-}
-
-/// `sleep DURATION`.
-#[derive(Args, Debug)]
-struct SleepCmd {
-    /// 10ms, 1s...
-    #[arg(value_parser = parse_duration)]
-    duration: std::time::Duration,
-}
-
 impl Cmd {
     /// Checks every line, then runs them in order.
     pub fn run(self, ctx: &mut Ctx, out: &mut impl Write) -> anyhow::Result<()> {
@@ -77,14 +56,17 @@ impl Cmd {
             let (n, line) = item?;
             check(ctx, &line).map_err(|e| at_line(n, e))?;
         }
-        for item in commands(&input) {
-            let (n, line) = item?;
-            sigbus::set_line(n as u64);
-            execute(ctx, out, line).map_err(|e| at_line(n, e))?;
-            out.flush()?;
-        }
+        // Output is held and written in large pieces (a bus error still
+        // prints it), except to a terminal, where each line shows as it runs.
+        let per_line = std::io::stdout().is_terminal();
+        let mut held = sigbus::HeldOutput::new(&mut *out, HELD_OUTPUT);
+        let result = run_lines(ctx, &mut held, &input, per_line);
         sigbus::set_line(0);
-        Ok(())
+        ctx.release_lock();
+        // What ran before an error is printed before the error is.
+        let flushed = held.flush();
+        result?;
+        Ok(flushed?)
     }
 
     fn input(&self) -> anyhow::Result<Vec<u8>> {
@@ -125,11 +107,38 @@ impl Cmd {
     }
 }
 
+/// Runs every line in order. The write lock is taken at the first write and
+/// kept until a `sleep` line or the end, so that a run of writes costs no
+/// system call per line and is not interleaved with another physreg's.
+fn run_lines(
+    ctx: &mut Ctx,
+    out: &mut impl Write,
+    input: &[u8],
+    per_line: bool,
+) -> anyhow::Result<()> {
+    for item in commands(input) {
+        let (n, line) = item?;
+        sigbus::set_line(n as u64);
+        match &line {
+            LineCmd::Write(c) if !c.dry_run => ctx.hold_lock().map_err(|e| at_line(n, e))?,
+            LineCmd::Sleep(_) => {
+                ctx.release_lock();
+                out.flush()?;
+            }
+            _ => {}
+        }
+        execute(ctx, out, line).map_err(|e| at_line(n, e))?;
+        if per_line {
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
 /// Every command line of the input, numbered from 1, parsed as it is reached;
 /// a syntax error names its line.
 fn commands(input: &[u8]) -> impl Iterator<Item = anyhow::Result<(usize, LineCmd)>> + '_ {
-    // The parser is built once: building it costs more than parsing a line.
-    let mut parser = Line::command();
+    let mut words: Vec<&str> = Vec::new();
     input
         .split(|&b| b == b'\n')
         .enumerate()
@@ -139,17 +148,16 @@ fn commands(input: &[u8]) -> impl Iterator<Item = anyhow::Result<(usize, LineCmd
                 Ok(t) => t,
                 Err(_) => return Some(Err(usage(format!("line {n}: not UTF-8 text")))),
             };
-            let text = text.strip_suffix('\r').unwrap_or(text);
-            match split_batch_line(text) {
-                BatchLine::Words(words) => Some(
-                    parser
-                        .try_get_matches_from_mut(&words)
-                        .and_then(|m| Line::from_arg_matches(&m))
-                        .map(|parsed| (n, parsed.cmd))
-                        .map_err(|e| usage(format!("line {n}: {}", clap_message(&e)))),
-                ),
-                BatchLine::Empty => None,
+            words.clear();
+            words.extend(batch_words(text));
+            if words.is_empty() {
+                return None;
             }
+            Some(
+                line::parse(&words)
+                    .map(|cmd| (n, cmd))
+                    .map_err(|e| usage(format!("line {n}: {e}"))),
+            )
         })
 }
 
@@ -188,7 +196,7 @@ fn execute(ctx: &mut Ctx, out: &mut impl Write, line: LineCmd) -> anyhow::Result
                 write::print_written(out, format, &outcome)?;
             }
         }
-        LineCmd::Sleep(s) => std::thread::sleep(s.duration),
+        LineCmd::Sleep(d) => std::thread::sleep(d),
     }
     Ok(())
 }
