@@ -153,3 +153,54 @@ fn the_same_as_physreg_read() {
         assert_eq!(devmem.ok().trim(), value, "width {w}");
     }
 }
+
+/// `physreg devmem ARGS` with no option takes a shorter path (no full command
+/// line parser, its globals from the same environment variables); it answers
+/// exactly as the full path does, with and without those variables.
+#[test]
+fn the_plain_devmem_path_answers_as_the_full_one() {
+    let m = image();
+    let device = m.path.to_str().unwrap().to_string();
+    let envs: [&[(&str, &str)]; 6] = [
+        &[],
+        &[("PHYSREG_DEVICE", &device)],
+        &[("PHYSREG_DEVICE", &device), ("PHYSREG_BASE", "0x1000")],
+        &[("PHYSREG_DEVICE", &device), ("PHYSREG_BASE", "zz")],
+        &[
+            ("PHYSREG_DEVICE", &device),
+            ("PHYSREG_BOARD", "no-such-board"),
+        ],
+        &[("PHYSREG_DEVICE", "")],
+    ];
+    for env in envs {
+        for args in [
+            &["0x1000"][..],
+            &["0x1000", "b"],
+            &["0x1001", "16"],
+            &["0x2000", "8", "0x141"],
+            &["0x0", "32"],
+            &["zz"],
+            &["0x10", "12"],
+            &["0x10", "8", "1", "ignored"],
+        ] {
+            let run = |full: bool| {
+                let mut c = physreg_cmd(m.dir.path());
+                if full {
+                    c.args(["--format", "text"]);
+                }
+                c.arg("devmem").args(args).envs(env.iter().copied());
+                run_cmd(c)
+            };
+            let (plain, full) = (run(false), run(true));
+            assert_eq!(
+                (plain.code, &plain.stdout, &plain.stderr),
+                (full.code, &full.stdout, &full.stderr),
+                "devmem {args:?} with {env:?}"
+            );
+        }
+    }
+    // The environment reached the plain path: the image was read through it.
+    let mut c = physreg_cmd(m.dir.path());
+    c.args(["devmem", "0x1004"]).env("PHYSREG_DEVICE", &device);
+    assert_eq!(run_cmd(c).ok(), "0x55667788\n");
+}

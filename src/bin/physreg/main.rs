@@ -53,6 +53,13 @@ fn invoked_as_devmem(argv0: Option<&OsString>) -> bool {
 }
 
 fn run_cli(args: Vec<OsString>) -> i32 {
+    if let Some((globals, rest)) = cmd::devmem::plain_args(&args) {
+        let mut ctx = Ctx::new(globals);
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let result = cmd::devmem::devmem(&mut ctx, &mut out, rest);
+        return report(result.and_then(|()| Ok(out.flush()?)));
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_error(e),

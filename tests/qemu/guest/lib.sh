@@ -4,10 +4,11 @@
 # A test passes when it exits 0. Every helper that checks something prints what it
 # checked, so a failing test's output (shown by tests/qemu/run.sh) tells the story.
 #
-# Environment set by the runner: PHYSREG_BOARD (virt|raspi3b), PHYSREG_TEST (board/name).
+# Environment set by the runner: PHYSREG_QEMU_MACHINE (virt|raspi3b), PHYSREG_TEST
+# (machine/name). Not PHYSREG_BOARD: that is physreg's own --board variable, and every
+# physreg in the guest would take the machine's name for a board.
 
-PHYSREG_BOARD=${PHYSREG_BOARD:-unknown}
-PHYSREG_TEST=${PHYSREG_TEST:-$PHYSREG_BOARD/$(basename "$0" .sh)}
+PHYSREG_TEST=${PHYSREG_TEST:-${PHYSREG_QEMU_MACHINE:-unknown}/$(basename "$0" .sh)}
 
 # fail MESSAGE...: stop the test with a one-line reason.
 fail() {

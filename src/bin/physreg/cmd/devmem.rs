@@ -96,6 +96,44 @@ fn link_globals() -> anyhow::Result<Globals> {
     })
 }
 
+/// `physreg devmem ADDRESS [WIDTH [VALUE]]` with no option, as scripts run
+/// it once per access: the global options it can have then come only from the
+/// environment variables the command line reads (`PHYSREG_BOARD`,
+/// `PHYSREG_DEVICE`, `PHYSREG_BASE`), so the whole command line's parser, most
+/// of such a short process's own time, need not be built. `None` for anything
+/// else (an option, a fourth word, an empty or bad variable): the full parser
+/// then gives the same answer or the same error.
+pub fn plain_args(args: &[OsString]) -> Option<(Globals, &[OsString])> {
+    let rest = args.get(2..)?;
+    let plain = args[1] == "devmem"
+        && (1..=3).contains(&rest.len())
+        && rest
+            .iter()
+            .all(|a| a.to_str().is_some_and(|a| !a.starts_with('-')));
+    if !plain {
+        return None;
+    }
+    let var = |name: &str| match std::env::var_os(name) {
+        None => Some(None),
+        Some(v) if v.is_empty() => None,
+        Some(v) => Some(Some(v)),
+    };
+    let base = match var("PHYSREG_BASE")? {
+        Some(v) => Some(crate::cli::parse_number(v.to_str()?).ok()?),
+        None => None,
+    };
+    let globals = Globals {
+        board: var("PHYSREG_BOARD")?
+            .map(|v| v.into_string())
+            .transpose()
+            .ok()?,
+        device: var("PHYSREG_DEVICE")?.map(Into::into),
+        base,
+        ..Globals::default()
+    };
+    Some((globals, rest))
+}
+
 /// devmem ADDRESS [WIDTH [VALUE]].
 pub fn devmem(ctx: &mut Ctx, out: &mut impl Write, args: &[OsString]) -> anyhow::Result<()> {
     let text = |i: usize| -> anyhow::Result<Option<&str>> {
