@@ -1,7 +1,6 @@
 //! The boards and layouts built into the library (`boards/*.toml`,
 //! `boards/layouts/*.toml`, embedded with `include_str!`).
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use super::error::BoardError;
@@ -62,45 +61,111 @@ fn stem(path: &str) -> &str {
     file.strip_suffix(".toml").unwrap_or(file)
 }
 
-/// The parsed built-in layouts that load (a broken one is reported by
-/// [`SharedLayouts::layout`] when a board names it, and by the tests).
-fn layouts() -> &'static HashMap<String, Arc<Layout>> {
-    static LAYOUTS: OnceLock<HashMap<String, Arc<Layout>>> = OnceLock::new();
-    LAYOUTS.get_or_init(|| {
-        BUILTIN_LAYOUTS
+// Parsing is lazy, file by file: a command that names one board pays for that
+// board and the layouts it uses, not for every built-in file (under QEMU's
+// emulation, parsing them all took a fifth of a second).
+
+/// Built-in layout `i`, parsed on first use (None: it does not parse).
+fn layout_at(i: usize) -> Option<Arc<Layout>> {
+    static PARSED: OnceLock<Vec<OnceLock<Option<Arc<Layout>>>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| BUILTIN_LAYOUTS.iter().map(|_| OnceLock::new()).collect());
+    parsed[i]
+        .get_or_init(|| {
+            let f = &BUILTIN_LAYOUTS[i];
+            parse::layout_file(f.text, f.path).ok().map(Arc::new)
+        })
+        .clone()
+}
+
+/// Built-in board `i`, parsed on first use (None: it does not parse).
+fn board_at(i: usize) -> Option<&'static Board> {
+    static PARSED: OnceLock<Vec<OnceLock<Option<Board>>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| BUILTIN_BOARDS.iter().map(|_| OnceLock::new()).collect());
+    parsed[i]
+        .get_or_init(|| {
+            let f = &BUILTIN_BOARDS[i];
+            Board::from_str_named(f.text, f.path).ok()
+        })
+        .as_ref()
+}
+
+/// What finding a built-in board by name and recognising it from a device
+/// tree need, read without parsing its peripherals.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct Header {
+    pub(crate) name: String,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) compatible: Vec<String>,
+    pub(crate) model: Vec<String>,
+}
+
+impl Header {
+    fn is_called(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The header of every built-in board file, in file order. TOML puts a
+/// file's top-level keys before its first table, so only that part is read.
+pub(crate) fn headers() -> &'static [Header] {
+    static HEADERS: OnceLock<Vec<Header>> = OnceLock::new();
+    HEADERS.get_or_init(|| {
+        BUILTIN_BOARDS
             .iter()
-            .filter_map(|f| parse::layout_file(f.text, f.path).ok())
-            .map(|l| (l.name.to_ascii_lowercase(), Arc::new(l)))
+            .map(|f| {
+                let end = f
+                    .text
+                    .match_indices("\n[")
+                    .map(|(i, _)| i + 1)
+                    .next()
+                    .unwrap_or(f.text.len());
+                toml::from_str(&f.text[..end]).unwrap_or_default()
+            })
             .collect()
     })
+}
+
+/// The built-in board called `name` or having it as an alias.
+pub(crate) fn board_called(name: &str) -> Option<&'static Board> {
+    let i = headers().iter().position(|h| h.is_called(name))?;
+    board_at(i)
+}
+
+/// Built-in board number `i` of [`headers`].
+pub(crate) fn board_number(i: usize) -> Option<&'static Board> {
+    board_at(i)
 }
 
 /// The built-in boards that load, in name order.
 pub(crate) fn boards() -> &'static [Board] {
     static BOARDS: OnceLock<Vec<Board>> = OnceLock::new();
     BOARDS.get_or_init(|| {
-        let mut v: Vec<Board> = BUILTIN_BOARDS
-            .iter()
-            .filter_map(|f| Board::from_str_named(f.text, f.path).ok())
+        let mut v: Vec<Board> = (0..BUILTIN_BOARDS.len())
+            .filter_map(|i| board_at(i).cloned())
             .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v
     })
 }
 
-/// The built-in layouts, found by name.
+/// The built-in layouts, found by name (a layout's name is its file's stem).
 pub(crate) struct SharedLayouts;
 
 impl LayoutLookup for SharedLayouts {
     fn layout(&self, name: &str) -> Option<Result<Arc<Layout>, BoardError>> {
-        if let Some(l) = layouts().get(&name.to_ascii_lowercase()) {
-            return Some(Ok(l.clone()));
-        }
-        // Not among those that parsed: if a file of that name exists, its error.
-        BUILTIN_LAYOUTS
+        let i = BUILTIN_LAYOUTS
             .iter()
-            .find(|f| stem(f.path).eq_ignore_ascii_case(name))
-            .map(|f| parse::layout_file(f.text, f.path).map(Arc::new))
+            .position(|f| stem(f.path).eq_ignore_ascii_case(name))?;
+        Some(match layout_at(i) {
+            Some(l) => Ok(l),
+            // It does not parse: parse it again for the error.
+            None => {
+                let f = &BUILTIN_LAYOUTS[i];
+                parse::layout_file(f.text, f.path).map(Arc::new)
+            }
+        })
     }
 
     fn names(&self) -> Vec<String> {
@@ -108,5 +173,34 @@ impl LayoutLookup for SharedLayouts {
             .iter()
             .map(|f| stem(f.path).to_string())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lookups by file stem are right only if each layout calls itself so.
+    #[test]
+    fn every_layout_is_named_after_its_file() {
+        for (i, f) in BUILTIN_LAYOUTS.iter().enumerate() {
+            let l = layout_at(i).unwrap_or_else(|| panic!("{} does not parse", f.path));
+            assert_eq!(l.name, stem(f.path), "{}", f.path);
+        }
+    }
+
+    /// The headers read from the top of each file are the parsed boards' own.
+    #[test]
+    fn headers_match_the_boards() {
+        assert_eq!(headers().len(), BUILTIN_BOARDS.len());
+        for (i, h) in headers().iter().enumerate() {
+            let b =
+                board_at(i).unwrap_or_else(|| panic!("{} does not parse", BUILTIN_BOARDS[i].path));
+            assert_eq!(h.name, b.name);
+            assert_eq!(h.aliases, b.aliases);
+            assert_eq!(h.compatible, b.compatible);
+            assert_eq!(h.model, b.model);
+            assert!(!h.name.is_empty());
+        }
     }
 }

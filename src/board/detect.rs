@@ -24,9 +24,23 @@ pub struct Detection {
 }
 
 /// Recognises the board whose device tree is at `dt_root` (normally
-/// `/proc/device-tree`) among the built-in boards.
+/// `/proc/device-tree`) among the built-in boards. Only the matching board's
+/// file is parsed in full.
 pub fn detect(dt_root: &Path) -> Option<Detection> {
-    detect_among(&Board::builtins(), dt_root)
+    let dt = DeviceTree::open(dt_root);
+    let compatible = dt.compatible();
+    let model = dt.model();
+    let headers = super::builtin::headers();
+    let candidates = headers
+        .iter()
+        .map(|h| (h.compatible.as_slice(), h.model.as_slice()));
+    let (i, why) = best_match(candidates, &compatible, model.as_deref())?;
+    Some(Detection {
+        board: super::builtin::board_number(i)?.clone(),
+        compatible,
+        model,
+        matched_by: why,
+    })
 }
 
 /// Recognises the board whose device tree is at `dt_root` among `boards`.
@@ -40,15 +54,33 @@ pub fn detect_among(boards: &[Board], dt_root: &Path) -> Option<Detection> {
     let dt = DeviceTree::open(dt_root);
     let compatible = dt.compatible();
     let model = dt.model();
-    let mut best: Option<(usize, &Board, String)> = None;
-    for b in boards {
+    let candidates = boards
+        .iter()
+        .map(|b| (b.compatible.as_slice(), b.model.as_slice()));
+    let (i, why) = best_match(candidates, &compatible, model.as_deref())?;
+    Some(Detection {
+        board: boards[i].clone(),
+        compatible,
+        model,
+        matched_by: why,
+    })
+}
+
+/// The index of the best of the candidates' (`compatible`, `model` patterns)
+/// for a tree's root `compatible` list and `model`, and what matched.
+fn best_match<'a>(
+    candidates: impl Iterator<Item = (&'a [String], &'a [String])>,
+    compatible: &[String],
+    model: Option<&str>,
+) -> Option<(usize, String)> {
+    let mut best: Option<(usize, usize, String)> = None;
+    for (n, (board_compatible, board_model)) in candidates.enumerate() {
         let compat_hit = compatible
             .iter()
             .enumerate()
-            .find(|(_, c)| b.compatible.iter().any(|bc| bc == *c));
-        let model_hit = model
-            .as_deref()
-            .and_then(|m| b.model.iter().find(|p| glob_match(p, m)).map(|_| m));
+            .find(|(_, c)| board_compatible.iter().any(|bc| bc == *c));
+        let model_hit =
+            model.and_then(|m| board_model.iter().find(|p| glob_match(p, m)).map(|_| m));
         let (score, why) = match (compat_hit, model_hit) {
             (Some((i, c)), m) => (
                 10_000 - 10 * i.min(999) + usize::from(m.is_some()),
@@ -58,15 +90,10 @@ pub fn detect_among(boards: &[Board], dt_root: &Path) -> Option<Detection> {
             (None, None) => continue,
         };
         if best.as_ref().map_or(true, |(s, _, _)| score > *s) {
-            best = Some((score, b, why));
+            best = Some((score, n, why));
         }
     }
-    best.map(|(_, b, why)| Detection {
-        board: b.clone(),
-        compatible,
-        model,
-        matched_by: why,
-    })
+    best.map(|(_, n, why)| (n, why))
 }
 
 /// Where a peripheral's base address came from.

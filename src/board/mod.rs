@@ -67,10 +67,7 @@ pub struct Board {
 impl Board {
     /// The built-in board called `name` or having it as an alias (ignoring ASCII case).
     pub fn builtin(name: &str) -> Option<Board> {
-        builtin::boards()
-            .iter()
-            .find(|b| b.is_called(name))
-            .cloned()
+        builtin::board_called(name).cloned()
     }
 
     /// Every built-in board, in name order.
