@@ -89,6 +89,7 @@ if [ "$do_qemu" = 1 ]; then
     say "$(printf '%-46s %12s' 'busybox devmem, one process (ns)' "$(v b_busybox_devmem_ns)")"
     say "$(printf '%-46s %12s' 'physreg devmem, one process (ns)' "$(v b_physreg_devmem_ns)")"
     goal "(b) physreg devmem / busybox devmem time" "$(v b_time_ratio)" "<=" 1.5 x
+    say "$(printf '%-46s %12s' 'physreg read uart0.PeriphID0 (by name) (ns)' "$(v b_physreg_named_read_ns)")"
     say "$(printf '%-46s %12s' 'system calls: busybox devmem / physreg devmem' "$(v b_busybox_devmem_syscalls) / $(v b_physreg_devmem_syscalls)")"
     say "(c) system calls for N accesses (total; write, read, flock, ioctl; the rest)"
     for what in physreg_batch_read physreg_batch_write physreg_batch_write_nolock gpio_ioctl_loop; do

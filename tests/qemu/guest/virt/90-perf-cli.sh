@@ -116,6 +116,13 @@ perf b_physreg_devmem_syscalls "$(sc_total sc.pr)" syscalls
 note "busybox devmem: $(sed -n 's/^syscount: nr=\([0-9]*\) count=\([0-9]*\)/\1:\2/p' sc.bb | tr '\n' ' ')"
 note "physreg devmem: $(sed -n 's/^syscount: nr=\([0-9]*\) count=\([0-9]*\)/\1:\2/p' sc.pr | tr '\n' ' ')"
 
+# One named read (the board detected from the device tree, its file and the layouts it
+# uses parsed): what a register name costs a process, beside (b)'s address.
+assert_eq "$(physreg devmem 0x09000FE0)" "$(physreg read uart0.PeriphID0 | sed -n '1s/.*: \(0x[0-9A-F]*\).*/\1/p')" \
+    "uart0.PeriphID0 by name (board detected) equals the address read"
+t=$(timeit -n 11 physreg read uart0.PeriphID0) || fail "timeit physreg read uart0.PeriphID0: $t"
+perf b_physreg_named_read_ns "$(median_ns "$t")" ns
+
 note "(b) done at $(uptime_cs)0 ms of uptime"
 
 # ---- (c) system calls against N -------------------------------------------------------------
