@@ -5,40 +5,32 @@ mod cli_util;
 
 use cli_util::run;
 
+/// Every subcommand, as `--help` lists them.
+const COMMANDS: [&str; 10] = [
+    "read",
+    "write",
+    "dump",
+    "watch",
+    "list",
+    "info",
+    "batch",
+    "devmem",
+    "completions",
+    "man",
+];
+
 #[test]
 fn help_and_version() {
     let h = run(["--help"]);
     let text = h.ok();
-    for cmd in [
-        "read",
-        "write",
-        "dump",
-        "watch",
-        "list",
-        "info",
-        "batch",
-        "devmem",
-        "completions",
-        "man",
-    ] {
+    for cmd in COMMANDS {
         assert!(
             text.contains(&format!("  {cmd} ")),
             "{cmd} missing from help: {text}"
         );
     }
     assert!(text.contains("Exit codes"), "{text}");
-    for cmd in [
-        "read",
-        "write",
-        "dump",
-        "watch",
-        "list",
-        "info",
-        "batch",
-        "devmem",
-        "completions",
-        "man",
-    ] {
+    for cmd in COMMANDS {
         let r = run([cmd, "--help"]);
         assert!(r.ok().contains("Usage: physreg "), "{cmd}");
     }

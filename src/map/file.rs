@@ -4,18 +4,11 @@ use std::path::Path;
 
 use super::error::MapError;
 use super::mmap::Mode;
-use super::window::{open_file, Window};
+use super::window::{file_size, open_file, Window};
 
 pub(crate) fn open(path: &Path, base: u64, mode: Mode) -> Result<Window, MapError> {
     let file = open_file(path, mode, 0, "check the file's permissions")?;
-    let size = file
-        .metadata()
-        .map_err(|source| MapError::Io {
-            path: path.to_path_buf(),
-            op: "stat",
-            source,
-        })?
-        .len();
+    let size = file_size(&file, path)?;
     Ok(Window {
         file: Some(file),
         path: path.to_path_buf(),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::error::MapError;
 use super::mmap::Mode;
 use super::source::pci_bar_index;
-use super::window::{open_file, Window};
+use super::window::{file_size, open_file, Window};
 
 pub(crate) fn open(path: &Path, mode: Mode) -> Result<Window, MapError> {
     let bad = |what: String| MapError::BadDescription {
@@ -17,14 +17,7 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<Window, MapError> {
         .ok_or_else(|| bad("not a PCI resource file: expected a name like resource0".into()))?;
     let start = bar_address(&path.with_file_name("resource"), bar)?;
     let file = open_file(path, mode, 0, "needs root")?;
-    let size = file
-        .metadata()
-        .map_err(|source| MapError::Io {
-            path: path.to_path_buf(),
-            op: "stat",
-            source,
-        })?
-        .len();
+    let size = file_size(&file, path)?;
     if size == 0 {
         return Err(bad(format!(
             "BAR {bar} has size 0: it is unassigned, or an I/O-port BAR that cannot be mapped"

@@ -43,6 +43,18 @@ pub(crate) fn open_file(
     opts.open(path).map_err(|e| open_error(path, e, remedy))
 }
 
+/// The size of an opened file (a simulation file or a PCI resource file, whose
+/// size is its BAR's).
+pub(crate) fn file_size(file: &File, path: &Path) -> Result<u64, MapError> {
+    file.metadata()
+        .map(|m| m.len())
+        .map_err(|source| MapError::Io {
+            path: path.to_path_buf(),
+            op: "stat",
+            source,
+        })
+}
+
 fn open_error(path: &Path, e: io::Error, remedy: &'static str) -> MapError {
     let path = path.to_path_buf();
     match e.raw_os_error() {
