@@ -15,13 +15,16 @@
 //!   --dev   /dev/mem (default), or a file standing in for it
 //!   --base  the device's address (default 0x09020000)
 //!   NAME    print this file: as text if it is text, else as a hex dump
+//!           (physreg dump's format: offsets from 0, one byte per element)
 //! ```
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use physreg::drivers::fw_cfg::{self, FwCfg};
+use physreg::hexdump;
 use physreg::map::{Mapping, Mode, Region};
+use physreg::reg::{Endianness, Width};
 
 mod common;
 use common::parse_num;
@@ -69,7 +72,7 @@ fn run(dev: PathBuf, base: u64, name: Option<&str>) -> Result<(), Box<dyn std::e
 
     if let Some(name) = name {
         let data = fw.read_file(name)?;
-        print_file(&data);
+        print_file(&data)?;
         return Ok(());
     }
 
@@ -104,8 +107,8 @@ fn run(dev: PathBuf, base: u64, name: Option<&str>) -> Result<(), Box<dyn std::e
     Ok(())
 }
 
-/// Text files as text; anything else as a hex dump.
-fn print_file(data: &[u8]) {
+/// Text files as text; anything else as a hex dump, byte by byte from offset 0.
+fn print_file(data: &[u8]) -> std::io::Result<()> {
     let text = std::str::from_utf8(data).ok().filter(|s| {
         s.chars()
             .all(|c| c == '\n' || c == '\t' || c == '\0' || !c.is_control())
@@ -117,23 +120,11 @@ fn print_file(data: &[u8]) {
             if !s.ends_with('\n') {
                 println!();
             }
+            Ok(())
         }
         _ => {
-            for (i, chunk) in data.chunks(16).enumerate() {
-                let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-                let ascii: String = chunk
-                    .iter()
-                    .map(|&b| {
-                        if b.is_ascii_graphic() || b == b' ' {
-                            b as char
-                        } else {
-                            '.'
-                        }
-                    })
-                    .collect();
-                println!("{:08x}  {:<47}  |{ascii}|", i * 16, hex.join(" "));
-            }
-            println!("{:08x}", data.len());
+            let mut out = std::io::stdout().lock();
+            hexdump::write_lines(&mut out, 0, data, Width::W8, Endianness::Little)
         }
     }
 }

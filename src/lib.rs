@@ -43,6 +43,7 @@
 pub mod board;
 pub mod devicetree;
 pub mod drivers;
+pub mod hexdump;
 pub mod iomem;
 pub mod map;
 pub mod reg;

@@ -4,6 +4,7 @@
 use std::io::{BufWriter, Write};
 
 use clap::Args;
+use physreg::hexdump::{self, LINE_BYTES};
 use physreg::reg::{Endianness, Width};
 
 use crate::cli::{parse_number, parse_target, AccessOpts};
@@ -13,9 +14,6 @@ use crate::grammar::Target;
 use crate::output::{addr, json_access, json_line, Format};
 use crate::plan::Plan;
 use crate::sigbus;
-
-/// Bytes shown on one text line.
-const LINE_BYTES: u64 = 16;
 
 /// Hexdump a range, or decode every register of a peripheral.
 #[derive(Args, Clone, Debug)]
@@ -87,7 +85,7 @@ impl Cmd {
         let raw = self.raw;
         let map = ctx.map_range(start, len)?;
         let mut out = BufWriter::new(out);
-        let mut line: Vec<u8> = Vec::with_capacity(LINE_BYTES as usize);
+        let mut line: Vec<u8> = Vec::with_capacity(LINE_BYTES);
         let mut line_start = start;
         let mut a = start;
         while a < start + len {
@@ -102,8 +100,8 @@ impl Cmd {
                 (false, Format::Json) => json_line(&mut out, json_access(a, width, value))?,
                 (false, Format::Text) => {
                     line.extend_from_slice(&bytes);
-                    if line.len() as u64 >= LINE_BYTES || a + step == start + len {
-                        text_line(&mut out, line_start, &line, width, endian)?;
+                    if line.len() >= LINE_BYTES || a + step == start + len {
+                        writeln!(out, "{}", hexdump::line(line_start, &line, width, endian))?;
                         // Seen before the next read, should that one fault.
                         out.flush()?;
                         line.clear();
@@ -165,45 +163,4 @@ fn memory_bytes(value: u64, width: Width, endian: Endianness) -> Vec<u8> {
         Endianness::Little => value.to_le_bytes()[..n].to_vec(),
         Endianness::Big => value.to_be_bytes()[8 - n..].to_vec(),
     }
-}
-
-/// `0x09000000: 00000011 00000010  |....|`: elements at their width, then the bytes as text.
-fn text_line(
-    out: &mut impl Write,
-    at: u64,
-    bytes: &[u8],
-    width: Width,
-    endian: Endianness,
-) -> std::io::Result<()> {
-    let n = width.bytes();
-    let mut hexes = String::new();
-    for chunk in bytes.chunks(n) {
-        let mut word = [0u8; 8];
-        let value = match endian {
-            Endianness::Little => {
-                word[..chunk.len()].copy_from_slice(chunk);
-                u64::from_le_bytes(word)
-            }
-            Endianness::Big => {
-                word[8 - chunk.len()..].copy_from_slice(chunk);
-                u64::from_be_bytes(word)
-            }
-        };
-        if !hexes.is_empty() {
-            hexes.push(' ');
-        }
-        hexes.push_str(&format!("{value:0w$x}", w = n * 2));
-    }
-    let full = (LINE_BYTES as usize / n) * (n * 2 + 1) - 1;
-    let text: String = bytes
-        .iter()
-        .map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                b as char
-            } else {
-                '.'
-            }
-        })
-        .collect();
-    writeln!(out, "{}: {hexes:full$}  |{text}|", addr(at))
 }

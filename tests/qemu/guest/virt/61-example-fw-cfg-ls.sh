@@ -24,10 +24,12 @@ assert_eq "" "$dups" "duplicate selectors"
 low=$(echo "$OUT" | awk '/^-r--/ && $6 < "0x0020" {print}')
 assert_eq "" "$low" "selectors below 0x0020"
 
-# Read the table loader by name: a hex dump whose last line is the size in hex.
+# Read the table loader by name: a hex dump in physreg dump's format, one byte per element
+# ("0x00000010: 01 02 ...  |..|"), holding exactly the listed size.
 size=$(echo "$OUT" | awk '$NF == "etc/table-loader" {print $5}')
 expect_exit 0 fw_cfg_ls etc/table-loader
-last=$(echo "$OUT" | tail -n 1)
-assert_num_eq "$size" "0x$last" "bytes read from etc/table-loader"
+assert_match '0x00000000: ?? ?? *' "$(echo "$OUT" | head -n 1)" "first line of the dump"
+bytes=$(echo "$OUT" | sed 's/^0x[0-9A-F]*: //; s/  |.*//' | wc -w)
+assert_num_eq "$size" "$bytes" "bytes dumped from etc/table-loader"
 expect_exit 1 fw_cfg_ls no/such/file
 assert_contains 'no file named "no/such/file"' "$OUT"
