@@ -190,26 +190,14 @@ impl Board {
         self.peripherals.iter().find(|p| p.contains(addr, len))
     }
 
-    /// Moves a peripheral to `base` (found in the device tree, say). Its
-    /// device file's base moves with it. Returns false if there is no such
-    /// peripheral.
+    /// Moves a peripheral to `base` (found in the device tree, say), as
+    /// [`Peripheral::set_base`] does. Returns false if there is no such
+    /// peripheral or it does not fit at `base`.
     pub fn set_base(&mut self, peripheral: &str, base: u64) -> bool {
-        match self
-            .peripherals
+        self.peripherals
             .iter_mut()
             .find(|p| p.name.eq_ignore_ascii_case(peripheral))
-        {
-            Some(p) if base.checked_add(p.size).is_some() => {
-                if let Some(d) = &mut p.device {
-                    // Keep the peripheral's offset within the device.
-                    let off = p.base - d.base;
-                    d.base = base.saturating_sub(off);
-                }
-                p.base = base;
-                true
-            }
-            _ => false,
-        }
+            .is_some_and(|p| p.set_base(base))
     }
 
     /// What `/proc/iomem` says of each peripheral's window: System RAM (a

@@ -374,6 +374,22 @@ impl Peripheral {
         self.layout.register(name)
     }
 
+    /// Moves it to `base` (found in the device tree, say). Its device file's
+    /// base moves with it. Returns false, moving nothing, if the window would
+    /// run past the end of the address space.
+    pub fn set_base(&mut self, base: u64) -> bool {
+        if base.checked_add(self.size).is_none() {
+            return false;
+        }
+        if let Some(d) = &mut self.device {
+            // Keep the peripheral's offset within the device.
+            let off = self.base - d.base;
+            d.base = base.saturating_sub(off);
+        }
+        self.base = base;
+        true
+    }
+
     /// The source mapping the peripheral through its device file, if it has one.
     pub fn device_source(&self) -> Option<Source> {
         self.device

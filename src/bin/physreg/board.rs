@@ -1,309 +1,170 @@
-//! The command's view of a board: peripheral windows and named registers,
-//! over `physreg::board`. Owned copies of what a command needs, so that a
-//! resolved name outlives the borrow of the board.
+//! The command's view of a board: `physreg::board`'s own board, with each
+//! peripheral looked up in the running system's device tree the first time
+//! it is used. Names resolve to the library's [`Resolved`], borrowing the
+//! board.
 
-use std::cell::RefCell;
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
-use physreg::board::{
-    self as lib, Access, Field, Peripheral, Register, Relocation, RelocationStatus,
-};
-use physreg::reg::{Endianness, Width};
+use physreg::board::{self as lib, BoardError, Peripheral, Relocation, RelocationStatus, Resolved};
 
-/// A peripheral's address window.
-#[derive(Clone, Debug)]
-pub struct Window {
-    /// Peripheral name.
-    pub name: String,
-    /// First address.
-    pub base: u64,
-    /// Size in bytes.
-    pub size: u64,
-    /// Device file to map it through instead of /dev/mem, and the physical
-    /// address at its offset 0.
-    pub device: Option<(PathBuf, u64)>,
-}
-
-/// A field of a register.
-#[derive(Clone, Debug)]
-pub struct FieldDesc {
-    /// Name.
-    pub name: String,
-    /// Lowest bit.
-    pub lsb: u32,
-    /// Number of bits.
-    pub bits: u32,
-    /// Readable.
-    pub readable: bool,
-    /// Writable.
-    pub writable: bool,
-    /// Write one to clear.
-    pub w1c: bool,
-    /// Enumerated values.
-    pub values: Vec<(String, u64)>,
-}
-
-impl FieldDesc {
-    fn from_lib(f: &Field) -> Self {
-        FieldDesc {
-            name: f.name.clone(),
-            lsb: f.lsb,
-            bits: f.width,
-            readable: f.access.readable(),
-            writable: f.access.writable(),
-            w1c: f.access == Access::WriteOneToClear,
-            values: f.values.iter().map(|v| (v.name.clone(), v.value)).collect(),
-        }
-    }
-
-    /// The field's bits in its register.
-    pub fn mask(&self) -> u64 {
-        let ones = if self.bits >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << self.bits) - 1
-        };
-        ones << self.lsb
-    }
-
-    /// The field's value in a register value.
-    pub fn extract(&self, reg: u64) -> u64 {
-        (reg & self.mask()) >> self.lsb
-    }
-
-    /// The enumerated name of a value.
-    pub fn value_name(&self, v: u64) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(_, x)| *x == v)
-            .map(|(n, _)| n.as_str())
-    }
-
-    /// `[7]` or `[23:21]`.
-    pub fn bit_range(&self) -> String {
-        if self.bits == 1 {
-            format!("[{}]", self.lsb)
-        } else {
-            format!("[{}:{}]", self.lsb + self.bits - 1, self.lsb)
-        }
-    }
-}
-
-/// A register, resolved to an address.
-#[derive(Clone, Debug)]
-pub struct RegDesc {
-    /// `peripheral.REGISTER`.
-    pub path: String,
-    /// Physical address.
-    pub addr: u64,
-    /// Access width.
-    pub width: Width,
-    /// Byte order.
-    pub endian: Endianness,
-    /// Readable.
-    pub readable: bool,
-    /// Writable.
-    pub writable: bool,
-    /// An atomic alias (SET/CLR/XOR): a write acts on the register it aliases.
-    pub atomic: bool,
-    /// Reading changes the device (FIFO, read-to-clear).
-    pub read_side_effects: bool,
-    /// Fields, lowest bit first.
-    pub fields: Vec<FieldDesc>,
-    /// Bits a read-modify-write writes as 0 (write-one-to-clear and
-    /// write-only fields).
-    pub drop_mask: u64,
-    /// Bits every write must carry (a password field), and their values in place.
-    pub fixed_mask: u64,
-    /// See `fixed_mask`.
-    pub fixed_bits: u64,
-}
-
-impl RegDesc {
-    fn from_lib(p: &Peripheral, r: &Register) -> Self {
-        RegDesc {
-            path: format!("{}.{}", p.name, r.name),
-            addr: p.base + r.offset,
-            width: r.width,
-            endian: r.endian,
-            readable: r.access.readable(),
-            writable: r.access.writable(),
-            atomic: r.atomic.is_some(),
-            read_side_effects: r.read_side_effects,
-            fields: r.fields.iter().map(FieldDesc::from_lib).collect(),
-            drop_mask: r
-                .fields
-                .iter()
-                .filter(|f| matches!(f.access, Access::WriteOneToClear | Access::WriteOnly))
-                .fold(0, |m, f| m | f.mask()),
-            fixed_mask: r
-                .fields
-                .iter()
-                .filter(|f| f.write_value.is_some())
-                .fold(0, |m, f| m | f.mask()),
-            fixed_bits: r.apply_write_values(0),
-        }
-    }
-
-    /// `value` with the bits every write must carry put in.
-    pub fn with_fixed(&self, value: u64) -> u64 {
-        (value & !self.fixed_mask) | self.fixed_bits
-    }
-}
-
-/// What a name resolves to.
-#[derive(Clone, Debug)]
-pub enum Resolved {
-    /// A whole register.
-    Register(RegDesc),
-    /// One field of a register.
-    Field(RegDesc, FieldDesc),
-}
+/// Where a command's board is loaded, once, on first use. It is owned by
+/// whoever makes the [`Ctx`](crate::ctx::Ctx) and outlives it, so that what
+/// the board resolves borrows the board, not the context that maps memory.
+pub type BoardCell = OnceCell<Option<Board>>;
 
 /// A loaded board. When it is the running system's, a peripheral's address
 /// is looked up in the device tree the first time the peripheral is used
 /// (walking the tree for every peripheral at once is slow on small boards).
+/// Lookups need only `&self`: a peripheral placed later leaves the names
+/// resolved before it as they were.
 #[derive(Debug)]
 pub struct Board {
-    inner: RefCell<lib::Board>,
+    /// The board with its file's addresses.
+    lib: lib::Board,
     /// The device tree the board was matched against, if any.
     dt_root: Option<PathBuf>,
-    /// Peripherals already looked up in the device tree.
-    relocated: RefCell<Vec<Relocation>>,
+    /// Per peripheral of `lib`, in order: its device-tree lookup, once done.
+    placed: Vec<OnceCell<Placed>>,
     /// How the board was recognised, when detected.
     pub matched_by: Option<String>,
 }
 
+/// A peripheral looked up in the device tree.
+#[derive(Debug)]
+struct Placed {
+    relocation: Relocation,
+    /// The peripheral at the tree's address, when that is not its file's.
+    moved: Option<Peripheral>,
+}
+
 impl Board {
-    fn new(inner: lib::Board, dt_root: Option<PathBuf>, matched_by: Option<String>) -> Self {
+    fn new(lib: lib::Board, dt_root: Option<PathBuf>, matched_by: Option<String>) -> Self {
+        let placed = lib.peripherals().iter().map(|_| OnceCell::new()).collect();
         Board {
-            inner: RefCell::new(inner),
+            lib,
             dt_root,
-            relocated: RefCell::new(Vec::new()),
+            placed,
             matched_by,
         }
     }
 
     /// The board's name.
-    pub fn name(&self) -> String {
-        self.inner.borrow().name().to_string()
+    pub fn name(&self) -> &str {
+        self.lib.name()
     }
 
-    /// Looks the peripheral `name` up in the device tree (once).
-    fn relocate(&self, name: &str) {
-        let Some(root) = &self.dt_root else { return };
-        if self
-            .relocated
-            .borrow()
-            .iter()
-            .any(|r| r.peripheral.eq_ignore_ascii_case(name))
-        {
-            return;
+    /// Peripheral `i`, at the address known so far.
+    fn peripheral(&self, i: usize) -> &Peripheral {
+        match self.placed[i].get().and_then(|p| p.moved.as_ref()) {
+            Some(moved) => moved,
+            None => &self.lib.peripherals()[i],
         }
-        let reloc = match self.inner.borrow().peripheral(name) {
-            Some(p) => p.resolve_base(root),
-            None => return,
-        };
-        if matches!(reloc.status, RelocationStatus::Moved { .. }) {
-            self.inner
-                .borrow_mut()
-                .set_base(&reloc.peripheral, reloc.base);
+    }
+
+    /// Peripheral `i`, looked up in the device tree first (once).
+    fn place(&self, i: usize) -> &Peripheral {
+        if let Some(root) = &self.dt_root {
+            self.placed[i].get_or_init(|| {
+                let file = &self.lib.peripherals()[i];
+                let relocation = file.resolve_base(root);
+                let moved = match relocation.status {
+                    RelocationStatus::Moved { .. } => {
+                        let mut p = file.clone();
+                        p.set_base(relocation.base).then_some(p)
+                    }
+                    _ => None,
+                };
+                Placed { relocation, moved }
+            });
         }
-        self.relocated.borrow_mut().push(reloc);
+        self.peripheral(i)
     }
 
     /// Looks every peripheral up in the device tree.
-    fn relocate_all(&self) {
-        let names: Vec<String> = self
-            .inner
-            .borrow()
+    fn place_all(&self) {
+        for i in 0..self.placed.len() {
+            self.place(i);
+        }
+    }
+
+    /// The number of a peripheral that `lib` returned.
+    fn index_of(&self, p: &Peripheral) -> usize {
+        self.lib
             .peripherals()
             .iter()
-            .map(|p| p.name.clone())
-            .collect();
-        for n in names {
-            self.relocate(&n);
-        }
+            .position(|q| std::ptr::eq(q, p))
+            .expect("a peripheral of this board")
     }
 
-    /// The library's board, every peripheral at its device-tree address.
-    pub fn lib(&self) -> std::cell::Ref<'_, lib::Board> {
-        self.relocate_all();
-        self.inner.borrow()
+    /// The first peripheral whose window, as known so far, holds `[addr, addr + len)`.
+    fn index_at(&self, addr: u64, len: u64) -> Option<usize> {
+        (0..self.placed.len()).find(|&i| self.peripheral(i).contains(addr, len))
     }
 
-    /// Where each peripheral's address came from (device tree or board file).
-    pub fn relocations(&self) -> Vec<Relocation> {
-        self.relocate_all();
-        self.relocated.borrow().clone()
+    /// Every peripheral, at its device-tree address.
+    pub fn peripherals(&self) -> impl Iterator<Item = &Peripheral> {
+        self.place_all();
+        (0..self.placed.len()).map(|i| self.peripheral(i))
     }
 
-    /// The peripheral window holding `[addr, addr + len)`. The board file's
-    /// windows are tried first; the whole device tree is read only when the
-    /// address is in none of them or its peripheral has moved.
-    pub fn window_of(&self, addr: u64, len: u64) -> Option<Window> {
-        let candidate = self
-            .inner
-            .borrow()
-            .peripheral_at(addr, len)
-            .map(|p| p.name.clone());
-        if let Some(name) = candidate {
-            self.relocate(&name);
-            if let Some(w) = self.inner.borrow().peripheral_at(addr, len).map(window) {
-                if w.name == name || self.dt_root.is_none() {
-                    return Some(w);
-                }
+    /// Where each peripheral's address came from (device tree or board file);
+    /// nothing when the board is not the running system's.
+    pub fn relocations(&self) -> impl Iterator<Item = &Relocation> {
+        self.place_all();
+        self.placed
+            .iter()
+            .filter_map(|p| p.get().map(|p| &p.relocation))
+    }
+
+    /// The peripheral holding `[addr, addr + len)`. The board file's windows
+    /// are tried first; the whole device tree is read only when the address
+    /// is in none of them or its peripheral has moved.
+    pub fn window_of(&self, addr: u64, len: u64) -> Option<&Peripheral> {
+        if let Some(candidate) = self.index_at(addr, len) {
+            self.place(candidate);
+            // Still the first to hold it once at its device-tree address?
+            if self.index_at(addr, len) == Some(candidate) {
+                return Some(self.peripheral(candidate));
             }
         }
-        self.relocate_all();
-        self.inner.borrow().peripheral_at(addr, len).map(window)
+        self.place_all();
+        self.index_at(addr, len).map(|i| self.peripheral(i))
     }
 
-    /// Every peripheral window.
-    pub fn windows(&self) -> Vec<Window> {
-        self.lib().peripherals().iter().map(window).collect()
+    /// The peripheral named `name`, at its device-tree address (an error
+    /// naming the closest peripherals when there is none of that name).
+    pub fn find_peripheral(&self, name: &str) -> Result<&Peripheral, BoardError> {
+        let p = self.lib.find_peripheral(name)?;
+        Ok(self.place(self.index_of(p)))
     }
 
-    /// Resolves `peripheral.REGISTER[.FIELD]`.
-    pub fn resolve(&self, name: &str) -> anyhow::Result<Resolved> {
-        let periph = self.inner.borrow().resolve(name)?.peripheral.name.clone();
-        self.relocate(&periph);
-        let inner = self.inner.borrow();
-        let r = inner.resolve(name)?;
-        let reg = RegDesc::from_lib(r.peripheral, r.register);
-        Ok(match r.field {
-            None => Resolved::Register(reg),
-            Some(f) => Resolved::Field(reg, FieldDesc::from_lib(f)),
+    /// Resolves `peripheral.REGISTER[.FIELD]`, at the peripheral's device-tree address.
+    pub fn resolve(&self, name: &str) -> Result<Resolved<'_>, BoardError> {
+        let r = self.lib.resolve(name)?;
+        let p = self.place(self.index_of(r.peripheral));
+        Ok(Resolved {
+            peripheral: p,
+            address: p.base + r.register.offset,
+            ..r
         })
     }
 
     /// Every register of a peripheral except aliases (a usage error naming
     /// the closest peripherals when there is none of that name).
-    pub fn peripheral_registers(&self, peripheral: &str) -> anyhow::Result<Vec<RegDesc>> {
-        let name = self
-            .inner
-            .borrow()
-            .find_peripheral(peripheral)?
-            .name
-            .clone();
-        self.relocate(&name);
-        let inner = self.inner.borrow();
-        let p = inner.find_peripheral(&name)?;
+    pub fn peripheral_registers(&self, peripheral: &str) -> Result<Vec<Resolved<'_>>, BoardError> {
+        let p = self.find_peripheral(peripheral)?;
         Ok(p.layout
             .registers
             .iter()
             .filter(|r| r.alias_of.is_none())
-            .map(|r| RegDesc::from_lib(p, r))
+            .map(|r| Resolved {
+                peripheral: p,
+                register: r,
+                field: None,
+                address: p.base + r.offset,
+            })
             .collect())
-    }
-}
-
-fn window(p: &Peripheral) -> Window {
-    Window {
-        name: p.name.clone(),
-        base: p.base,
-        size: p.size,
-        device: p.device.as_ref().map(|d| (d.path.clone(), d.base)),
     }
 }
 

@@ -5,11 +5,12 @@ use std::path::Path;
 use std::rc::Rc;
 
 use anyhow::{bail, Context as _};
+use physreg::board::Peripheral;
 use physreg::iomem::{Iomem, RangeStatus};
 use physreg::map::{page_size, MapError, Mapping, Mode, Region, Source};
 use physreg::reg::{Endianness, Width};
 
-use crate::board::{self, Board, Window};
+use crate::board::{self, Board, BoardCell};
 use crate::cli::Globals;
 use crate::lock::Locker;
 use crate::output::{addr, Format};
@@ -42,8 +43,10 @@ impl Loc {
     }
 }
 
-/// The shared state of one physreg process.
-pub struct Ctx {
+/// The shared state of one physreg process. The board lives in a
+/// [`BoardCell`] of the caller's, for `'b`: registers resolved in it stay
+/// usable while the context maps and accesses memory.
+pub struct Ctx<'b> {
     /// The global options.
     pub globals: Globals,
     maps: Vec<Mapping>,
@@ -51,23 +54,24 @@ pub struct Ctx {
     /// The write lock, while a batch holds it across lines.
     held_lock: Option<crate::lock::Guard>,
     iomem: Option<Option<Iomem>>,
-    board: Option<Option<Board>>,
+    board: &'b BoardCell,
     /// Drivers already warned about.
     warned: Vec<String>,
     /// Whether /dev/mem opens for reading, and for writing: asked once, not per access.
     devmem_access: [Option<bool>; 2],
 }
 
-impl Ctx {
-    /// A context for `globals`; nothing is opened yet.
-    pub fn new(globals: Globals) -> Self {
+impl<'b> Ctx<'b> {
+    /// A context for `globals`, loading its board (when one is needed) into
+    /// `board`; nothing is opened yet.
+    pub fn new(globals: Globals, board: &'b BoardCell) -> Self {
         Ctx {
             globals,
             maps: Vec::new(),
             locker: None,
             held_lock: None,
             iomem: None,
-            board: None,
+            board,
             warned: Vec::new(),
             devmem_access: [None; 2],
         }
@@ -85,30 +89,31 @@ impl Ctx {
 
     /// The board in effect: `--board`, or the one detected from the device
     /// tree when mapping /dev/mem (or when `--device-tree` names a folder).
-    pub fn board(&mut self) -> anyhow::Result<Option<&Board>> {
-        if self.board.is_none() {
-            let loaded = match &self.globals.board {
-                Some(spec) => {
-                    let root = self.device_tree_root().to_path_buf();
-                    let live = self.globals.device_tree.is_some() || self.is_devmem();
-                    Some(board::load(spec, live.then_some(root.as_path()))?)
-                }
-                // The running system's board: for /dev/mem and the other
-                // device files of this system, not for a regular file.
-                None if self.globals.device_tree.is_some()
-                    || is_none_or_dev(self.globals.device.as_deref()) =>
-                {
-                    board::detect(self.device_tree_root())
-                }
-                None => None,
-            };
-            self.board = Some(loaded);
+    pub fn board(&self) -> anyhow::Result<Option<&'b Board>> {
+        let cell = self.board;
+        if let Some(loaded) = cell.get() {
+            return Ok(loaded.as_ref());
         }
-        Ok(self.board.as_ref().and_then(Option::as_ref))
+        let loaded = match &self.globals.board {
+            Some(spec) => {
+                let root = self.device_tree_root().to_path_buf();
+                let live = self.globals.device_tree.is_some() || self.is_devmem();
+                Some(board::load(spec, live.then_some(root.as_path()))?)
+            }
+            // The running system's board: for /dev/mem and the other
+            // device files of this system, not for a regular file.
+            None if self.globals.device_tree.is_some()
+                || is_none_or_dev(self.globals.device.as_deref()) =>
+            {
+                board::detect(self.device_tree_root())
+            }
+            None => None,
+        };
+        Ok(cell.get_or_init(|| loaded).as_ref())
     }
 
     /// The board, or an error saying how to name one.
-    pub fn require_board(&mut self, what: &str) -> anyhow::Result<&Board> {
+    pub fn require_board(&self, what: &str) -> anyhow::Result<&'b Board> {
         match self.board()? {
             Some(b) => Ok(b),
             None => Err(crate::error::usage(format!(
@@ -165,15 +170,15 @@ impl Ctx {
         // of reach and a peripheral's own device file (/dev/gpiomem) may serve.
         let gpiomem_without_base =
             self.globals.base.is_none() && self.globals.device.as_deref().is_some_and(is_gpiomem);
-        if self.board.is_none()
+        if self.board.get().is_none()
             && ((self.globals.device.is_none() && !self.can_open_devmem(write))
                 || gpiomem_without_base)
         {
             self.board()?;
         }
-        let window: Option<Window> = self
+        let window: Option<&Peripheral> = self
             .board
-            .as_ref()
+            .get()
             .and_then(Option::as_ref)
             .and_then(|b| b.window_of(addr, len))
             .filter(|w| {
@@ -183,7 +188,7 @@ impl Ctx {
         let page_base = addr & !(page - 1);
         let page_end = addr.saturating_add(len).div_ceil(page).saturating_mul(page);
         let page_region = Region::new(page_base, page_end.saturating_sub(page_base).max(len));
-        let devmem_ok = window.as_ref().is_some_and(|w| w.device.is_some())
+        let devmem_ok = window.is_some_and(|w| w.device.is_some())
             && self.globals.device.is_none()
             && self.can_open_devmem(write);
         let source = match (&self.globals.device, &window) {
@@ -191,7 +196,7 @@ impl Ctx {
                 let base = match (self.globals.base, w) {
                     (Some(b), _) => b,
                     (None, Some(w)) if is_gpiomem(dev) => match &w.device {
-                        Some((_, dev_base)) => *dev_base,
+                        Some(d) => d.base,
                         None => w.base,
                     },
                     (None, None) if is_gpiomem(dev) => bail!(crate::error::UsageError(format!(
@@ -205,9 +210,7 @@ impl Ctx {
             // A peripheral with a device file of its own (/dev/gpiomem) is
             // mapped through it when /dev/mem cannot be opened by this user.
             (None, Some(w)) => match &w.device {
-                Some((dev, dev_base)) if dev.exists() && !devmem_ok => {
-                    Source::from_path(dev, *dev_base)
-                }
+                Some(d) if d.path.exists() && !devmem_ok => Source::from_path(&d.path, d.base),
                 _ => Source::devmem(),
             },
             (None, None) => Source::devmem(),
@@ -220,7 +223,7 @@ impl Ctx {
     }
 
     /// `--simulate`: the peripheral holding `[addr, addr + len)` as anonymous memory.
-    fn simulated_window(&mut self, addr: u64, len: u64) -> anyhow::Result<(Source, Region)> {
+    fn simulated_window(&self, addr: u64, len: u64) -> anyhow::Result<(Source, Region)> {
         let board = self.require_board("--simulate")?;
         match board.window_of(addr, len) {
             Some(w) if w.base <= addr && addr.saturating_add(len) <= w.base.saturating_add(w.size) => {
@@ -236,11 +239,10 @@ impl Ctx {
 
     /// Fills a fresh simulated peripheral with its registers' reset values.
     fn load_reset_values(&self, map: &Mapping) -> anyhow::Result<()> {
-        let Some(board) = self.board.as_ref().and_then(Option::as_ref) else {
+        let Some(board) = self.board.get().and_then(Option::as_ref) else {
             return Ok(());
         };
-        let lib = board.lib();
-        let Some(periph) = lib.peripherals().iter().find(|p| p.base == map.base()) else {
+        let Some(periph) = board.peripherals().find(|p| p.base == map.base()) else {
             return Ok(());
         };
         // Aliases (RP1's atomic SET/CLR views) have no storage of their own.
@@ -405,7 +407,7 @@ impl Ctx {
     }
 }
 
-impl Ctx {
+impl Ctx<'_> {
     /// Takes the write lock until [`release_lock`](Self::release_lock) (a
     /// batch's run of writes), unless `--no-lock` or already held.
     pub fn hold_lock(&mut self) -> anyhow::Result<()> {

@@ -29,6 +29,7 @@ use std::path::Path;
 use clap::error::ErrorKind;
 use clap::Parser;
 
+use crate::board::BoardCell;
 use crate::cli::Cli;
 use crate::ctx::Ctx;
 use crate::error::{exit_code, is_broken_pipe, one_line, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE};
@@ -54,7 +55,8 @@ fn invoked_as_devmem(argv0: Option<&OsString>) -> bool {
 
 fn run_cli(args: Vec<OsString>) -> i32 {
     if let Some((globals, rest)) = cmd::devmem::plain_args(&args) {
-        let mut ctx = Ctx::new(globals);
+        let board = BoardCell::new();
+        let mut ctx = Ctx::new(globals, &board);
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         let result = cmd::devmem::devmem(&mut ctx, &mut out, rest);
@@ -64,7 +66,8 @@ fn run_cli(args: Vec<OsString>) -> i32 {
         Ok(cli) => cli,
         Err(e) => return clap_error(e),
     };
-    let mut ctx = Ctx::new(cli.globals);
+    let board = BoardCell::new();
+    let mut ctx = Ctx::new(cli.globals, &board);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = cmd::run(cli.command, &mut ctx, &mut out).and_then(|()| Ok(out.flush()?));

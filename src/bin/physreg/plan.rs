@@ -4,10 +4,10 @@
 use std::io::Write;
 
 use anyhow::bail;
+use physreg::board::{Field, Resolved};
 use physreg::reg::{Endianness, Width};
 use serde_json::{Map, Value};
 
-use crate::board::{FieldDesc, RegDesc, Resolved};
 use crate::cli::AccessOpts;
 use crate::ctx::{Ctx, Loc};
 use crate::error::bail_usage;
@@ -16,18 +16,16 @@ use crate::output::{addr, hex, json_access, json_line, Format};
 
 /// A resolved target.
 #[derive(Clone, Debug)]
-pub enum Plan {
+pub enum Plan<'b> {
     /// A bare address.
     Address(Loc),
-    /// A named register.
-    Register(RegDesc),
-    /// One field of a named register.
-    Field(RegDesc, FieldDesc),
+    /// A named register, or one field of it, in the board.
+    Named(Resolved<'b>),
 }
 
-impl Plan {
+impl<'b> Plan<'b> {
     /// Resolves `target` with the access options of the command line.
-    pub fn resolve(ctx: &mut Ctx, target: &Target, opts: &AccessOpts) -> anyhow::Result<Self> {
+    pub fn resolve(ctx: &mut Ctx<'b>, target: &Target, opts: &AccessOpts) -> anyhow::Result<Self> {
         match target {
             Target::Address(a) => {
                 let width = opts.width.unwrap_or(Width::W32);
@@ -52,15 +50,13 @@ impl Plan {
             }
             Target::Name(name) => {
                 let board = ctx.require_board(&format!("the name '{name}'"))?;
-                let resolved = board.resolve(name)?;
-                let reg = match &resolved {
-                    Resolved::Register(r) | Resolved::Field(r, _) => r,
-                };
+                let named = board.resolve(name)?;
+                let reg = named.register;
                 if let Some(w) = opts.width {
                     if w != reg.width {
                         bail_usage!(
                             "{} is a {}-bit register: --width applies to addresses only",
-                            reg.path,
+                            named.register_path(),
                             reg.width.bits()
                         );
                     }
@@ -68,13 +64,10 @@ impl Plan {
                 if opts.big_endian {
                     bail_usage!(
                         "--big-endian applies to addresses only: {} has its byte order in the board file",
-                        reg.path
+                        named.register_path()
                     );
                 }
-                Ok(match resolved {
-                    Resolved::Register(r) => Plan::Register(r),
-                    Resolved::Field(r, f) => Plan::Field(r, f),
-                })
+                Ok(Plan::Named(named))
             }
         }
     }
@@ -83,19 +76,19 @@ impl Plan {
     pub fn loc(&self) -> Loc {
         match self {
             Plan::Address(l) => l.clone(),
-            Plan::Register(r) | Plan::Field(r, _) => Loc {
-                addr: r.addr,
-                width: r.width,
-                endian: r.endian,
+            Plan::Named(n) => Loc {
+                addr: n.address,
+                width: n.register.width,
+                endian: n.register.endian,
             },
         }
     }
 
-    /// The register's description, for named targets.
-    pub fn reg(&self) -> Option<&RegDesc> {
+    /// The register (and field) in the board, for named targets.
+    pub fn named(&self) -> Option<&Resolved<'b>> {
         match self {
             Plan::Address(_) => None,
-            Plan::Register(r) | Plan::Field(r, _) => Some(r),
+            Plan::Named(n) => Some(n),
         }
     }
 
@@ -103,28 +96,25 @@ impl Plan {
     pub fn label(&self) -> String {
         match self {
             Plan::Address(l) => addr(l.addr),
-            Plan::Register(r) => r.path.clone(),
-            Plan::Field(r, f) => format!("{}.{}", r.path, f.name),
+            Plan::Named(n) => n.path(),
         }
     }
 
     /// Refuses reads that cannot or should not happen: write-only registers
     /// and fields, and registers whose read has side effects (without --force).
     pub fn check_readable(&self, force: bool) -> anyhow::Result<()> {
-        if let Some(r) = self.reg() {
-            if !r.readable {
-                bail!("{} is write-only: it cannot be read", r.path);
+        if let Some(n) = self.named() {
+            if !n.register.access.readable() {
+                bail!("{} is write-only: it cannot be read", n.register_path());
             }
-            if r.read_side_effects && !force {
+            if n.register.read_side_effects && !force {
                 bail!(
                     "reading {} has side effects (it pops a FIFO or clears status): pass --force to read it anyway",
-                    r.path
+                    n.register_path()
                 );
             }
-        }
-        if let Plan::Field(r, f) = self {
-            if !f.readable {
-                bail!("{}.{} is write-only: it cannot be read", r.path, f.name);
+            if n.field.is_some_and(|f| !f.access.readable()) {
+                bail!("{} is write-only: it cannot be read", n.path());
             }
         }
         Ok(())
@@ -138,9 +128,9 @@ impl Plan {
 
     /// The value shown for a register value `raw`: the field's for a field target.
     pub fn shown(&self, raw: u64) -> u64 {
-        match self {
-            Plan::Field(_, f) => f.extract(raw),
-            _ => raw,
+        match self.named().and_then(|n| n.field) {
+            Some(f) => f.extract(raw),
+            None => raw,
         }
     }
 
@@ -155,8 +145,15 @@ impl Plan {
     fn print_text(&self, out: &mut impl Write, raw: u64) -> anyhow::Result<()> {
         match self {
             Plan::Address(l) => writeln!(out, "{}: {}", addr(l.addr), hex(raw, l.width))?,
-            Plan::Register(r) => {
-                writeln!(out, "{} @ {}: {}", r.path, addr(r.addr), hex(raw, r.width))?;
+            Plan::Named(n @ Resolved { field: None, .. }) => {
+                let r = n.register;
+                writeln!(
+                    out,
+                    "{} @ {}: {}",
+                    n.register_path(),
+                    addr(n.address),
+                    hex(raw, r.width)
+                )?;
                 let name_w = r.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
                 let range_w = r
                     .fields
@@ -174,12 +171,11 @@ impl Plan {
                     )?;
                 }
             }
-            Plan::Field(r, f) => writeln!(
+            Plan::Named(n @ Resolved { field: Some(f), .. }) => writeln!(
                 out,
-                "{}.{} @ {} {}: {}",
-                r.path,
-                f.name,
-                addr(r.addr),
+                "{} @ {} {}: {}",
+                n.path(),
+                addr(n.address),
                 f.bit_range(),
                 field_text(f, raw)
             )?,
@@ -197,10 +193,17 @@ impl Plan {
     ) -> anyhow::Result<()> {
         match self {
             Plan::Address(l) => writeln!(out, "{}: {}", addr(l.addr), hex(raw, l.width))?,
-            Plan::Field(..) => self.print_text(out, raw)?,
-            Plan::Register(r) => {
-                write!(out, "{} @ {}: {}", r.path, addr(r.addr), hex(raw, r.width))?;
-                for f in r.fields.iter().rev().filter(|f| f.readable) {
+            Plan::Named(Resolved { field: Some(_), .. }) => self.print_text(out, raw)?,
+            Plan::Named(n) => {
+                let r = n.register;
+                write!(
+                    out,
+                    "{} @ {}: {}",
+                    n.register_path(),
+                    addr(n.address),
+                    hex(raw, r.width)
+                )?;
+                for f in r.fields.iter().rev().filter(|f| f.access.readable()) {
                     match prev {
                         None => write!(out, " {}={}", f.name, field_short(f, raw))?,
                         Some(p) if f.extract(p) != f.extract(raw) => write!(
@@ -225,18 +228,15 @@ impl Plan {
         let mut m = json_access(loc.addr, loc.width, self.shown(raw));
         match self {
             Plan::Address(_) => {}
-            Plan::Register(r) => {
-                m.insert("name".into(), r.path.clone().into());
-                let (fields, names) = fields_json(r.fields.iter(), raw);
-                m.insert("fields".into(), fields.into());
-                if !names.is_empty() {
-                    m.insert("field_names".into(), names.into());
-                }
-            }
-            Plan::Field(r, f) => {
-                m.insert("name".into(), format!("{}.{}", r.path, f.name).into());
-                m.insert("register".into(), raw.into());
-                let (fields, names) = fields_json(std::iter::once(f), raw);
+            Plan::Named(n) => {
+                m.insert("name".into(), n.path().into());
+                let (fields, names) = match n.field {
+                    None => fields_json(n.register.fields.iter(), raw),
+                    Some(f) => {
+                        m.insert("register".into(), raw.into());
+                        fields_json(std::iter::once(f), raw)
+                    }
+                };
                 m.insert("fields".into(), fields.into());
                 if !names.is_empty() {
                     m.insert("field_names".into(), names.into());
@@ -248,43 +248,43 @@ impl Plan {
 }
 
 /// `1 (output)`, `0x1F`, or `-` for a write-only field.
-fn field_text(f: &FieldDesc, raw: u64) -> String {
-    if !f.readable {
+fn field_text(f: &Field, raw: u64) -> String {
+    if !f.access.readable() {
         return "- (write-only)".into();
     }
     field_value(f, raw, " ")
 }
 
 /// `1`, `0x1f`, or `1(output)`, without spaces.
-fn field_short(f: &FieldDesc, raw: u64) -> String {
+fn field_short(f: &Field, raw: u64) -> String {
     field_value(f, raw, "")
 }
 
 /// The field's value (hex when wider than 4 bits) and its enumerated name
 /// after `sep`, if it has one.
-fn field_value(f: &FieldDesc, raw: u64, sep: &str) -> String {
+fn field_value(f: &Field, raw: u64, sep: &str) -> String {
     let v = f.extract(raw);
-    let num = if f.bits > 4 {
+    let num = if f.width > 4 {
         format!("{v:#x}")
     } else {
         v.to_string()
     };
-    match f.value_name(v) {
+    match f.name_of(v) {
         Some(n) => format!("{num}{sep}({n})"),
         None => num,
     }
 }
 
 fn fields_json<'a>(
-    fields: impl Iterator<Item = &'a FieldDesc>,
+    fields: impl Iterator<Item = &'a Field>,
     raw: u64,
 ) -> (Map<String, Value>, Map<String, Value>) {
     let mut values = Map::new();
     let mut names = Map::new();
-    for f in fields.filter(|f| f.readable) {
+    for f in fields.filter(|f| f.access.readable()) {
         let v = f.extract(raw);
         values.insert(f.name.clone(), v.into());
-        if let Some(n) = f.value_name(v) {
+        if let Some(n) = f.name_of(v) {
             names.insert(f.name.clone(), n.into());
         }
     }

@@ -16,6 +16,7 @@ use std::io::Write;
 use clap::Args;
 use physreg::reg::Width;
 
+use crate::board::BoardCell;
 use crate::cli::Globals;
 use crate::ctx::{Ctx, Loc};
 use crate::error::{bail_usage, exit_code, is_broken_pipe, one_line, usage, EXIT_OK};
@@ -59,7 +60,8 @@ pub fn run_as_link(args: &[OsString]) -> i32 {
         return EXIT_OK;
     }
     let result = link_globals().and_then(|globals| {
-        let mut ctx = Ctx::new(globals);
+        let board = BoardCell::new();
+        let mut ctx = Ctx::new(globals, &board);
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         devmem(&mut ctx, &mut out, args)?;

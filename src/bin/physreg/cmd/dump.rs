@@ -130,18 +130,20 @@ impl Cmd {
         let regs = board.peripheral_registers(name)?;
         let format = ctx.format();
         for reg in regs {
-            let plan = Plan::Register(reg);
+            let plan = Plan::Named(reg);
             if let Err(why) = plan.check_readable(ctx.force()) {
-                let r = plan.reg().expect("a register plan");
                 match format {
-                    Format::Text => {
-                        writeln!(out, "{} @ {}: not read: {why}", r.path, addr(r.addr))?
-                    }
+                    Format::Text => writeln!(
+                        out,
+                        "{} @ {}: not read: {why}",
+                        reg.register_path(),
+                        addr(reg.address)
+                    )?,
                     Format::Json => {
                         let mut m = serde_json::Map::new();
-                        m.insert("address".into(), r.addr.into());
-                        m.insert("width".into(), r.width.bits().into());
-                        m.insert("name".into(), r.path.clone().into());
+                        m.insert("address".into(), reg.address.into());
+                        m.insert("width".into(), reg.register.width.bits().into());
+                        m.insert("name".into(), reg.register_path().into());
                         m.insert("skipped".into(), why.to_string().into());
                         json_line(out, m)?;
                     }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use physreg::board::RelocationStatus;
+use physreg::board::{Peripheral, Relocation, RelocationStatus};
 use physreg::iomem::{Iomem, RangeStatus};
 use physreg::map::page_size;
 use serde_json::{Map, Value};
@@ -35,9 +35,11 @@ impl Cmd {
         let compatible = dt_string(&dt.join("compatible"));
         let board = ctx.board()?;
         let board_name = board.map(|b| b.name());
-        let relocations = board.map(|b| b.relocations()).unwrap_or_default();
-        let matched_by = board.and_then(|b| b.matched_by.clone());
-        let windows = board.map(|b| b.windows()).unwrap_or_default();
+        let relocations: Vec<&Relocation> =
+            board.map(|b| b.relocations().collect()).unwrap_or_default();
+        let matched_by = board.and_then(|b| b.matched_by.as_deref());
+        let windows: Vec<&Peripheral> =
+            board.map(|b| b.peripherals().collect()).unwrap_or_default();
         let origins: Vec<String> = windows
             .iter()
             .map(|w| {

@@ -6,6 +6,7 @@ use clap::Args;
 use physreg::board::{glob_match, Board as LibBoard, Peripheral, Register};
 use serde_json::{json, Value};
 
+use crate::board::Board;
 use crate::ctx::Ctx;
 use crate::error::bail_usage;
 use crate::output::{addr, json_line, Format};
@@ -47,7 +48,7 @@ impl Cmd {
     pub fn run(self, ctx: &mut Ctx, out: &mut impl Write) -> anyhow::Result<()> {
         let format = ctx.format();
         let items = match (self.boards, ctx.board()?) {
-            (false, Some(b)) => list_board(&b.lib(), self.pattern.as_deref())?,
+            (false, Some(b)) => list_board(b, self.pattern.as_deref())?,
             _ => list_boards(self.pattern.as_deref())?,
         };
         for item in items {
@@ -116,7 +117,7 @@ fn list_boards(pattern: Option<&str>) -> anyhow::Result<Vec<Item>> {
     Ok(items)
 }
 
-fn list_board(board: &LibBoard, pattern: Option<&str>) -> anyhow::Result<Vec<Item>> {
+fn list_board(board: &Board, pattern: Option<&str>) -> anyhow::Result<Vec<Item>> {
     let pattern = pattern.unwrap_or("*");
     let parts: Vec<&str> = pattern.split('.').collect();
     // A plain name lists what is inside it.

@@ -5,10 +5,10 @@ use std::io::Write;
 
 use anyhow::bail;
 use clap::Args;
+use physreg::board::{Access, Field, Resolved};
 use physreg::reg::Width;
 use serde_json::Value;
 
-use crate::board::FieldDesc;
 use crate::cli::{parse_number, parse_target, AccessOpts};
 use crate::ctx::{Ctx, Loc};
 use crate::error::bail_usage;
@@ -50,41 +50,40 @@ pub struct Cmd {
 
 /// What a write will do to its register.
 #[derive(Clone, Debug)]
-pub struct Change {
+pub struct Change<'b> {
     /// The target.
-    pub plan: Plan,
+    pub plan: Plan<'b>,
     /// The bits being changed.
     pub mask: u64,
     /// Their new contents (already shifted into place, inside `mask`).
     pub bits: u64,
     /// Whether the other bits come from reading the register first.
     pub rmw: bool,
-    /// Bits written as 0 in a read-modify-write (write-one-to-clear fields).
-    pub clear: u64,
-    /// Bits every write carries (a password field) and their values, put in
-    /// before the change's own bits.
-    pub fixed_mask: u64,
-    /// See `fixed_mask`.
-    pub fixed_bits: u64,
 }
 
-impl Change {
-    /// The register's new value given its old one (when read).
+impl Change<'_> {
+    /// The register's new value given its old one (when read). The bits
+    /// outside `mask` are the old value's in a read-modify-write, else 0; for
+    /// a named register, as [`Register::rmw_base`](physreg::board::Register::rmw_base)
+    /// makes them (write-one-to-clear and write-only fields 0, a password
+    /// field its value).
     pub fn new_value(&self, old: Option<u64>) -> u64 {
-        let rest = match old {
-            Some(v) if self.rmw => v & !self.clear,
-            _ => 0,
+        let register = self.plan.named().map(|n| n.register);
+        let rest = match (old, register) {
+            (Some(v), Some(r)) if self.rmw => r.rmw_base(v),
+            (Some(v), None) if self.rmw => v,
+            (_, Some(r)) => r.apply_write_values(0),
+            (_, None) => 0,
         };
-        let rest = (rest & !self.fixed_mask) | self.fixed_bits;
         (rest & !self.mask) | self.bits
     }
 }
 
 /// The result of a write, for printing.
 #[derive(Clone, Debug)]
-pub struct Outcome {
+pub struct Outcome<'b> {
     /// The target and change.
-    pub change: Change,
+    pub change: Change<'b>,
     /// The register before (read for a read-modify-write or a dry run).
     pub old: Option<u64>,
     /// The value stored (or that would be).
@@ -115,7 +114,7 @@ impl Cmd {
     }
 
     /// Validates everything, then writes (or, with --dry-run, only reads).
-    pub fn execute(&self, ctx: &mut Ctx) -> anyhow::Result<Outcome> {
+    pub fn execute<'b>(&self, ctx: &mut Ctx<'b>) -> anyhow::Result<Outcome<'b>> {
         let change = self.change(ctx)?;
         let loc = change.plan.loc();
         if self.readback {
@@ -123,9 +122,11 @@ impl Cmd {
         }
         ctx.check_write(loc.addr, loc.width, true)?;
         if self.dry_run {
-            let readable = match change.plan.reg() {
+            let readable = match change.plan.named() {
                 None => true,
-                Some(r) => r.readable && (!r.read_side_effects || ctx.force()),
+                Some(n) => {
+                    n.register.access.readable() && (!n.register.read_side_effects || ctx.force())
+                }
             };
             let old = if readable {
                 Some(ctx.read(&loc)?)
@@ -166,7 +167,7 @@ impl Cmd {
     }
 
     /// Works out the mask and bits, refusing what cannot be written.
-    fn change(&self, ctx: &mut Ctx) -> anyhow::Result<Change> {
+    fn change<'b>(&self, ctx: &mut Ctx<'b>) -> anyhow::Result<Change<'b>> {
         let plan = Plan::resolve(ctx, &self.target, &self.access)?;
         let force = ctx.force();
         let loc: Loc = plan.loc();
@@ -179,9 +180,6 @@ impl Cmd {
                         mask: l.width.mask(),
                         bits: value,
                         rmw: false,
-                        clear: 0,
-                        fixed_mask: 0,
-                        fixed_bits: 0,
                         plan: plan.clone(),
                     },
                     Some(mask) => {
@@ -203,75 +201,67 @@ impl Cmd {
                             mask,
                             bits: value,
                             rmw: mask != l.width.mask(),
-                            clear: 0,
-                            fixed_mask: 0,
-                            fixed_bits: 0,
                             plan: plan.clone(),
                         }
                     }
                 }
             }
-            Plan::Register(r) => {
+            Plan::Named(n @ Resolved { field: None, .. }) => {
+                let r = n.register;
                 if self.mask.is_some() {
                     bail_usage!(
                         "--mask applies to addresses only: name a field of {} instead",
-                        r.path
+                        n.register_path()
                     );
                 }
-                if !r.writable {
-                    bail!("{} is read-only: it cannot be written", r.path);
+                if !r.access.writable() {
+                    bail!("{} is read-only: it cannot be written", n.register_path());
                 }
                 let value = parse_value(&self.value)?;
                 check_fits(value, r.width, &self.value)?;
                 // A password field the board file declares goes into every write.
                 Change {
                     mask: r.width.mask(),
-                    bits: r.with_fixed(value),
+                    bits: r.apply_write_values(value),
                     rmw: false,
-                    clear: 0,
-                    fixed_mask: 0,
-                    fixed_bits: 0,
                     plan: plan.clone(),
                 }
             }
-            Plan::Field(r, f) => {
+            Plan::Named(n @ Resolved { field: Some(f), .. }) => {
+                let r = n.register;
                 if self.mask.is_some() {
                     bail_usage!(
-                        "--mask applies to addresses only: {}.{} is already a field",
-                        r.path,
-                        f.name
+                        "--mask applies to addresses only: {} is already a field",
+                        n.path()
                     );
                 }
-                if !r.writable || !f.writable {
-                    bail!("{}.{} is read-only: it cannot be written", r.path, f.name);
+                if !r.access.writable() || !f.access.writable() {
+                    bail!("{} is read-only: it cannot be written", n.path());
                 }
-                let value = field_value(f, &r.path, &self.value)?;
+                let value = field_value(f, &n.register_path(), &self.value)?;
                 // Read the register first only when another writable field
                 // must keep its value: not for atomic SET/CLR/XOR aliases,
                 // write-only registers (the other bits are written as 0, as
                 // docs/board-format.md says) or registers whose other fields
                 // are read-only or write-one-to-clear (a UART data register,
                 // a status register).
-                let others_to_keep = r
-                    .fields
-                    .iter()
-                    .any(|g| !g.name.eq_ignore_ascii_case(&f.name) && g.writable && !g.w1c);
-                let rmw = r.readable && !r.atomic && others_to_keep;
+                let others_to_keep = r.fields.iter().any(|g| {
+                    !g.name.eq_ignore_ascii_case(&f.name)
+                        && g.access.writable()
+                        && g.access != Access::WriteOneToClear
+                });
+                let rmw = r.access.readable() && r.atomic.is_none() && others_to_keep;
                 if rmw && r.read_side_effects && !force {
                     bail!(
-                        "writing the field {}.{} reads {} first, and that read has side effects: pass --force, or write the whole register",
-                        r.path,
-                        f.name,
-                        r.path
+                        "writing the field {} reads {} first, and that read has side effects: pass --force, or write the whole register",
+                        n.path(),
+                        n.register_path()
                     );
                 }
                 Change {
                     mask: f.mask(),
                     bits: value << f.lsb,
                     rmw,
-                    clear: r.drop_mask,
-                    fixed_mask: r.fixed_mask,
-                    fixed_bits: r.fixed_bits,
                     plan: plan.clone(),
                 }
             }
@@ -299,26 +289,21 @@ fn check_fits(value: u64, width: Width, text: &str) -> anyhow::Result<()> {
 }
 
 /// A field's value: a number or one of its enumerated names.
-fn field_value(f: &FieldDesc, reg: &str, text: &str) -> anyhow::Result<u64> {
+fn field_value(f: &Field, reg: &str, text: &str) -> anyhow::Result<u64> {
     let starts_numeric = text.starts_with(|c: char| c.is_ascii_digit());
     let value = if starts_numeric {
         parse_value(text)?
-    } else if let Some((_, v)) = f
-        .values
-        .iter()
-        .find(|(n, _)| n == text)
-        .or_else(|| f.values.iter().find(|(n, _)| n.eq_ignore_ascii_case(text)))
-    {
-        *v
+    } else if let Some(v) = f.value_by_name(text) {
+        v
     } else if f.values.is_empty() {
         bail_usage!(
             "{reg}.{} takes a number ({} bits), not {}",
             f.name,
-            f.bits,
+            f.width,
             quote(text)
         );
     } else {
-        let names: Vec<&str> = f.values.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = f.values.iter().map(|v| v.name.as_str()).collect();
         bail_usage!(
             "{} is not a value of {reg}.{}: use a number or one of {}",
             quote(text),
@@ -326,20 +311,20 @@ fn field_value(f: &FieldDesc, reg: &str, text: &str) -> anyhow::Result<u64> {
             names.join(", ")
         );
     };
-    let max = f.mask() >> f.lsb;
-    if value > max {
+    if value > f.max() {
         bail_usage!(
-            "value {} does not fit in the {}-bit field {reg}.{} (at most {max})",
+            "value {} does not fit in the {}-bit field {reg}.{} (at most {})",
             quote(text),
-            f.bits,
-            f.name
+            f.width,
+            f.name,
+            f.max()
         );
     }
     Ok(value)
 }
 
 /// `--dry-run` output: address, width, old, new and mask.
-pub fn print_dry_run(out: &mut impl Write, format: Format, o: &Outcome) -> anyhow::Result<()> {
+pub fn print_dry_run(out: &mut impl Write, format: Format, o: &Outcome<'_>) -> anyhow::Result<()> {
     let loc = o.change.plan.loc();
     match format {
         Format::Text => {
@@ -347,7 +332,7 @@ pub fn print_dry_run(out: &mut impl Write, format: Format, o: &Outcome) -> anyho
                 .old
                 .map(|v| hex(v, loc.width))
                 .unwrap_or_else(|| "unread".into());
-            let name = match o.change.plan.reg() {
+            let name = match o.change.plan.named() {
                 Some(_) => format!("{} ", o.change.plan.label()),
                 None => String::new(),
             };
@@ -363,7 +348,7 @@ pub fn print_dry_run(out: &mut impl Write, format: Format, o: &Outcome) -> anyho
         Format::Json => {
             let mut m = json_access(loc.addr, loc.width, o.new);
             m.remove("value");
-            if o.change.plan.reg().is_some() {
+            if o.change.plan.named().is_some() {
                 m.insert("name".into(), o.change.plan.label().into());
             }
             m.insert("old".into(), o.old.map_or(Value::Null, Value::from));
@@ -377,11 +362,11 @@ pub fn print_dry_run(out: &mut impl Write, format: Format, o: &Outcome) -> anyho
 }
 
 /// One line for a write in a batch: what was stored (and read back).
-pub fn print_written(out: &mut impl Write, format: Format, o: &Outcome) -> anyhow::Result<()> {
+pub fn print_written(out: &mut impl Write, format: Format, o: &Outcome<'_>) -> anyhow::Result<()> {
     let loc = o.change.plan.loc();
     match format {
         Format::Text => {
-            let name = match o.change.plan.reg() {
+            let name = match o.change.plan.named() {
                 Some(_) => format!("{} @ ", o.change.plan.label()),
                 None => String::new(),
             };
@@ -394,7 +379,7 @@ pub fn print_written(out: &mut impl Write, format: Format, o: &Outcome) -> anyho
         Format::Json => {
             let mut m = json_access(loc.addr, loc.width, o.new);
             m.remove("value");
-            if o.change.plan.reg().is_some() {
+            if o.change.plan.named().is_some() {
                 m.insert("name".into(), o.change.plan.label().into());
             }
             m.insert("written".into(), o.new.into());
