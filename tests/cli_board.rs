@@ -319,6 +319,80 @@ layout = "widget-ctl"
     assert!(e.fails(2).contains("qemu-virt"), "{}", e.stderr);
 }
 
+/// A field marked `read-side-effects` makes its whole register's read one
+/// with side effects: reading any field of it reads (and pops) them all.
+#[test]
+fn a_fields_read_side_effects_guard_its_whole_register() {
+    let m = Mem::new(0x100);
+    std::fs::create_dir_all(m.dir.path().join("layouts")).unwrap();
+    m.file(
+        "layouts/fifo.toml",
+        r#"
+name = "fifo"
+size = 0x100
+[[register]]
+name = "RX"
+offset = 0x0
+[[register.field]]
+name = "DATA"
+bits = "7:0"
+read-side-effects = true
+[[register.field]]
+name = "EN"
+bits = 8
+[[register]]
+name = "STAT"
+offset = 0x4
+"#,
+    );
+    let board = m.file(
+        "fifo-board.toml",
+        r#"
+name = "fifo-board"
+arch = "aarch64"
+description = "A register whose field pops a FIFO"
+include = ["layouts/fifo.toml"]
+
+[[peripheral]]
+name = "blk"
+base = 0x0
+size = 0x100
+layout = "fifo"
+"#,
+    );
+    let b = board.to_str().unwrap();
+    m.poke32(0x0, 0x1a5);
+    m.poke32(0x4, 0x77);
+    let before = m.contents();
+    for target in ["blk.RX", "blk.RX.DATA", "blk.RX.EN"] {
+        let e = m.run(["--board", b, "read", target]);
+        assert!(e.fails(1).contains("--force"), "{target}: {}", e.stderr);
+    }
+    // Writing EN alone must read RX first to keep DATA: refused too.
+    let e = m.run(["--board", b, "write", "blk.RX.EN", "0"]);
+    assert!(e.fails(1).contains("--force"), "{}", e.stderr);
+    assert_eq!(m.contents(), before, "nothing was written");
+    let text = m.run(["--board", b, "dump", "blk"]).ok().to_string();
+    assert!(text.contains("blk.RX @ 0x00000000: not read"), "{text}");
+    assert!(text.contains("blk.STAT @ 0x00000004: 0x00000077"), "{text}");
+    let listed = m.run(["--board", b, "list", "blk.RX"]).ok().to_string();
+    assert!(
+        listed.contains("blk.RX.DATA  0x00000000 [7:0]  rw   (read has side effects)"),
+        "{listed}"
+    );
+    let listed = m.run(["--board", b, "list", "blk.*"]).ok().to_string();
+    assert!(
+        listed.contains("blk.RX  0x00000000  32-bit rw   (read has side effects)"),
+        "{listed}"
+    );
+    // --force reads it, and writes EN keeping DATA.
+    let r = m.run(["--board", b, "--force", "read", "blk.RX.EN"]);
+    assert!(r.ok().contains(": 1"), "{}", r.stdout);
+    m.run(["--board", b, "--force", "write", "blk.RX.EN", "0"])
+        .ok();
+    assert_eq!(m.peek32(0x0), 0xa5);
+}
+
 #[test]
 fn list_boards_peripherals_registers_fields() {
     let boards = cli_util::run(["list"]);

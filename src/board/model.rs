@@ -256,6 +256,13 @@ impl Register {
         self.fields.iter().map(move |f| (f, f.extract(value)))
     }
 
+    /// Whether a read of this register changes the device: its own
+    /// `read_side_effects`, or any of its fields' (a read takes every field, so
+    /// reading one field of a register that holds a FIFO-pop field pops it).
+    pub fn read_has_side_effects(&self) -> bool {
+        self.read_side_effects || self.fields.iter().any(|f| f.read_side_effects)
+    }
+
     /// The value a read-modify-write should start from, given the value read:
     /// write-one-to-clear and write-only bits are zeroed (writing back a 1
     /// read from a w1c bit would clear it; a write-only field reads as

@@ -50,9 +50,11 @@ impl<'b> Resolved<'b> {
             .writable()
     }
 
-    /// Whether reading the register changes the device (FIFO pop, read-to-clear).
+    /// Whether reading the target changes the device (FIFO pop, read-to-clear):
+    /// a field is read with its whole register, so this is the register's
+    /// [`read_has_side_effects`](super::Register::read_has_side_effects).
     pub fn read_side_effects(&self) -> bool {
-        self.register.read_side_effects || self.field.is_some_and(|f| f.read_side_effects)
+        self.register.read_has_side_effects()
     }
 
     /// A handle on the register in `map`, with the register's width and byte

@@ -107,7 +107,7 @@ impl<'b> Plan<'b> {
             if !n.register.access.readable() {
                 bail!("{} is write-only: it cannot be read", n.register_path());
             }
-            if n.register.read_side_effects && !force {
+            if n.register.read_has_side_effects() && !force {
                 bail!(
                     "reading {} has side effects (it pops a FIFO or clears status): pass --force to read it anyway",
                     n.register_path()

@@ -152,11 +152,14 @@ fn list_board(board: &Board, pattern: Option<&str>) -> anyhow::Result<Vec<Item>>
                         .iter()
                         .map(|v| format!("{}={}", v.name, v.value))
                         .collect();
-                    let vtext = if values.is_empty() {
+                    let mut vtext = if values.is_empty() {
                         String::new()
                     } else {
                         format!("  values: {}", values.join(", "))
                     };
+                    if f.read_side_effects {
+                        vtext.push_str(" (read has side effects)");
+                    }
                     items.push(Item {
                         text: format!(
                             "{}.{}.{}  {} {}  {}  {}{vtext}",
@@ -175,6 +178,7 @@ fn list_board(board: &Board, pattern: Option<&str>) -> anyhow::Result<Vec<Item>>
                             "lsb": f.lsb,
                             "bits": f.width,
                             "access": f.access.as_str(),
+                            "read_side_effects": f.read_side_effects,
                             "values": f.values.iter().map(|v| (v.name.clone(), Value::from(v.value))).collect::<serde_json::Map<_, _>>(),
                             "description": f.description,
                         }),
@@ -231,7 +235,7 @@ fn peripheral_item(p: &Peripheral) -> Item {
 
 fn register_item(p: &Peripheral, r: &Register) -> Item {
     let mut notes = Vec::new();
-    if r.read_side_effects {
+    if r.read_has_side_effects() {
         notes.push("read has side effects".to_string());
     }
     if let Some(a) = &r.alias_of {
@@ -261,7 +265,7 @@ fn register_item(p: &Peripheral, r: &Register) -> Item {
             "address": p.base + r.offset,
             "width": r.width.bits(),
             "access": r.access.as_str(),
-            "read_side_effects": r.read_side_effects,
+            "read_side_effects": r.read_has_side_effects(),
             "reset": r.reset,
             "description": r.description,
             "fields": r.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),

@@ -125,7 +125,8 @@ impl Cmd {
             let readable = match change.plan.named() {
                 None => true,
                 Some(n) => {
-                    n.register.access.readable() && (!n.register.read_side_effects || ctx.force())
+                    n.register.access.readable()
+                        && (!n.register.read_has_side_effects() || ctx.force())
                 }
             };
             let old = if readable {
@@ -251,7 +252,7 @@ impl Cmd {
                         && g.access != Access::WriteOneToClear
                 });
                 let rmw = r.access.readable() && r.atomic.is_none() && others_to_keep;
-                if rmw && r.read_side_effects && !force {
+                if rmw && r.read_has_side_effects() && !force {
                     bail!(
                         "writing the field {} reads {} first, and that read has side effects: pass --force, or write the whole register",
                         n.path(),
