@@ -126,6 +126,19 @@ impl<W: Write> HeldOutput<W> {
         self.buf.clear();
         r
     }
+
+    /// Writes the whole lines held and keeps the unfinished one, so that a
+    /// line never spans two `write(2)`s (readers of a pipe see whole lines,
+    /// and a line-buffered `inner` passes them on in one call).
+    fn write_held_lines(&mut self) -> io::Result<()> {
+        let Some(end) = self.buf.iter().rposition(|&b| b == b'\n') else {
+            return self.write_held();
+        };
+        Self::withdraw();
+        let r = self.inner.write_all(&self.buf[..=end]);
+        self.buf.drain(..=end);
+        r
+    }
 }
 
 impl<W: Write> Write for HeldOutput<W> {
@@ -133,7 +146,7 @@ impl<W: Write> Write for HeldOutput<W> {
         Self::withdraw();
         self.buf.extend_from_slice(data);
         if self.buf.len() >= self.limit {
-            self.write_held()?;
+            self.write_held_lines()?;
         }
         self.publish();
         Ok(data.len())
@@ -261,5 +274,47 @@ extern "C" fn handler(_sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut 
         }
         libc::write(2, line.buf.as_ptr().cast(), line.len);
         libc::_exit(super::error::EXIT_BUS);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records each `write` call it gets.
+    #[derive(Default)]
+    struct Calls(Vec<Vec<u8>>);
+
+    impl Write for Calls {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            self.0.push(data.to_vec());
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn held_output_is_written_in_whole_lines() {
+        let mut calls = Calls::default();
+        let mut want = Vec::new();
+        {
+            let mut held = HeldOutput::new(&mut calls, 64);
+            for i in 0..40u32 {
+                // Each line in two pieces, as `write!` then `writeln!` would.
+                let (a, b) = (format!("0x{i:08X}"), format!(": {i}\n"));
+                held.write_all(a.as_bytes()).unwrap();
+                held.write_all(b.as_bytes()).unwrap();
+                want.extend_from_slice(a.as_bytes());
+                want.extend_from_slice(b.as_bytes());
+            }
+        }
+        assert_eq!(calls.0.concat(), want, "everything, in order");
+        assert!(calls.0.len() > 5, "written in pieces: {}", calls.0.len());
+        for c in &calls.0 {
+            assert_eq!(c.last(), Some(&b'\n'), "{:?}", String::from_utf8_lossy(c));
+            assert!(c.len() < 64 + 20, "at most a limit and a line: {}", c.len());
+        }
     }
 }
